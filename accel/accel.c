@@ -1,0 +1,75 @@
+/* Choosing an accelerator from a QEMU-style -accel list such as "kvm:tcg". */
+#include "accel/accel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+
+extern const struct accel_ops kvm_accel_ops;
+
+struct accel_entry {
+    const char *name;
+    const struct accel_ops *ops; /* NULL: known to kestrel but not built yet */
+};
+
+static const struct accel_entry accel_table[] = {
+    {"kvm", &kvm_accel_ops},
+    {"tcg", NULL},
+};
+
+static const struct accel_entry *accel_lookup(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof(accel_table) / sizeof(accel_table[0]); i++)
+        if (strlen(accel_table[i].name) == len && strncmp(accel_table[i].name, name, len) == 0)
+            return &accel_table[i];
+    return NULL;
+}
+
+int accel_list_valid(const char *list)
+{
+    for (const char *p = list;;) {
+        size_t len = strcspn(p, ":");
+        if (!accel_lookup(p, len))
+            return -EINVAL;
+        if (!p[len])
+            return 0;
+        p += len + 1;
+    }
+}
+
+int accel_select(const char *list, struct accel *accel)
+{
+    const char *prev_failure = NULL;
+    const char *prev_name = NULL;
+
+    if (accel_list_valid(list) < 0) {
+        log_error("-accel %s: unknown accelerator (choose kvm, tcg or kvm:tcg)", list);
+        return ACCEL_UNKNOWN;
+    }
+    for (const char *p = list;;) {
+        size_t len = strcspn(p, ":");
+        const struct accel_entry *e = accel_lookup(p, len);
+        const char *why = "not built yet";
+        if (prev_failure)
+            log_notice("%s is not usable (%s); falling back to %s", prev_name, prev_failure,
+                       e->name);
+        if (e->ops && e->ops->probe(&why) == 0) {
+            *accel = (struct accel){.ops = e->ops};
+            return ACCEL_OK;
+        }
+        if (!p[len]) {
+            if (!e->ops)
+                log_error("-accel %s: the %s accelerator is not built yet in this version of "
+                          "kestrel; use -accel kvm",
+                          e->name, e->name);
+            else
+                log_error("-accel %s: %s", e->name, why);
+            return ACCEL_UNAVAILABLE;
+        }
+        prev_failure = why;
+        prev_name = e->name;
+        p += len + 1;
+    }
+}

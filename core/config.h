@@ -1,0 +1,34 @@
+/* The VM configuration that option parsing produces and boards consume. */
+#ifndef KESTREL_CORE_CONFIG_H
+#define KESTREL_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_VCPUS 255 /* xAPIC IDs and MP table entries are 8 bits; 0xff is broadcast */
+
+struct debug_exit_config {
+    bool enabled;
+    uint16_t iobase;
+    uint16_t iosize;
+};
+
+struct vm_config {
+    const char *machine;  /* -M */
+    const char *accel;    /* -accel list, "kvm:tcg" style */
+    uint64_t ram_size;    /* -m, in bytes; 0 means the board's default */
+    unsigned nr_vcpus;    /* -smp */
+    const char *kernel;   /* -kernel */
+    const char *initrd;   /* -initrd */
+    const char *append;   /* -append */
+    const char *bios;     /* -bios */
+    const char *serial;   /* -serial backend spec */
+    const char *debugcon; /* -debugcon backend spec, or NULL */
+    bool no_reboot;       /* -no-reboot */
+    struct debug_exit_config debug_exit; /* -device isa-debug-exit */
+    bool pc_testdev;      /* -device pc-testdev */
+    uint32_t log_mask;    /* -d */
+    const char *log_file; /* -D */
+};
+
+#endif

@@ -1,0 +1,500 @@
+/* Command-line parsing: QEMU's option names and syntax, into one struct vm_config. */
+#include "core/options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel/accel.h"
+#include "core/log.h"
+#include "machine/machine.h"
+
+#define MAX_RAM_SIZE (1ull << 40)
+#define KV_MAX 16
+
+/* A QEMU-style "bare,key=value,key=value" argument. The bare item has key "". */
+struct kv_list {
+    char *buf;
+    const char *key[KV_MAX];
+    const char *value[KV_MAX];
+    unsigned n;
+};
+
+static int kv_parse(const char *arg, struct kv_list *l)
+{
+    l->buf = g_strdup(arg);
+    l->n = 0;
+    for (char *save = NULL, *item = strtok_r(l->buf, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        if (l->n == KV_MAX)
+            return -E2BIG;
+        char *eq = strchr(item, '=');
+        if (eq) {
+            *eq = '\0';
+            l->key[l->n] = item;
+            l->value[l->n] = eq + 1;
+        } else if (l->n == 0) {
+            l->key[l->n] = "";
+            l->value[l->n] = item;
+        } else {
+            l->key[l->n] = item; /* a key without a value */
+            l->value[l->n] = NULL;
+        }
+        l->n++;
+    }
+    return 0;
+}
+
+static void kv_free(struct kv_list *l)
+{
+    g_free(l->buf);
+}
+
+static const char *kv_get(const struct kv_list *l, const char *key)
+{
+    for (unsigned i = 0; i < l->n; i++)
+        if (strcmp(l->key[i], key) == 0)
+            return l->value[i];
+    return NULL;
+}
+
+/* The first key not in allowed (a NULL-terminated list), or NULL. */
+static const char *kv_unknown(const struct kv_list *l, const char *const *allowed)
+{
+    for (unsigned i = 0; i < l->n; i++) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(l->key[i], *a) == 0 && l->value[i];
+        if (!ok)
+            return l->key[i][0] ? l->key[i] : l->value[i];
+    }
+    return NULL;
+}
+
+__attribute__((format(printf, 2, 3))) static enum options_result
+usage_error(const char *option, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    log_error("%s: %s", option, msg);
+    return OPTIONS_USAGE;
+}
+
+static enum options_result not_built(const char *option, const char *what)
+{
+    log_error("%s: %s is not built yet in this version of kestrel", option, what);
+    return OPTIONS_MISSING;
+}
+
+int options_parse_size(const char *s, uint64_t *bytes)
+{
+    char *end;
+
+    if (!isdigit((unsigned char)*s))
+        return -EINVAL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return -EINVAL;
+    unsigned shift = 20; /* QEMU: a bare number is MiB */
+    switch (toupper((unsigned char)*end)) {
+    case 'K': shift = 10; end++; break;
+    case 'M': shift = 20; end++; break;
+    case 'G': shift = 30; end++; break;
+    case 'T': shift = 40; end++; break;
+    case 'B': shift = 0; end++; break;
+    case '\0': break;
+    default: return -EINVAL;
+    }
+    if (shift && toupper((unsigned char)*end) == 'B')
+        end++;
+    if (*end || v == 0 || v > (MAX_RAM_SIZE >> shift))
+        return -EINVAL;
+    *bytes = (uint64_t)v << shift;
+    return 0;
+}
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+
+    if (!s || !isdigit((unsigned char)*s))
+        return -EINVAL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end || v > max)
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+/* ---- one handler per option ---- */
+
+/* Repeated -accel options form a fallback list, as in QEMU. */
+static void append_accel(struct vm_config *cfg, const char *list)
+{
+    if (!cfg->accel) {
+        cfg->accel = g_intern_string(list);
+        return;
+    }
+    gchar *joined = g_strconcat(cfg->accel, ":", list, NULL);
+    cfg->accel = g_intern_string(joined);
+    g_free(joined);
+}
+
+static enum options_result opt_accel(struct vm_config *cfg, const char *opt, const char *arg)
+{
+    if (accel_list_valid(arg) < 0)
+        return usage_error(opt, "unknown accelerator in '%s' (choose kvm, tcg or kvm:tcg)",
+                           arg);
+    append_accel(cfg, arg);
+    return OPTIONS_RUN;
+}
+
+static enum options_result opt_machine(struct vm_config *cfg, const char *opt, const char *arg)
+{
+    static const char *const keys[] = {"", "type", "accel", NULL};
+    struct kv_list l;
+    enum options_result r = OPTIONS_RUN;
+
+    if (strcmp(arg, "help") == 0 || strcmp(arg, "?") == 0) {
+        machine_print_boards();
+        return OPTIONS_DONE;
+    }
+    if (kv_parse(arg, &l) < 0 || kv_unknown(&l, keys)) {
+        r = usage_error(opt, "unsupported machine property in '%s' (kestrel takes "
+                             "NAME[,accel=LIST])", arg);
+    } else {
+        const char *name = kv_get(&l, "") ? kv_get(&l, "") : kv_get(&l, "type");
+        const char *accel = kv_get(&l, "accel");
+        if (name && !machine_find_board(name))
+            r = usage_error(opt, "unknown machine '%s' (try -M help)", name);
+        else if (accel && accel_list_valid(accel) < 0)
+            r = usage_error(opt, "unknown accelerator in '%s'", accel);
+        if (r == OPTIONS_RUN && name)
+            cfg->machine = g_intern_string(name);
+        if (r == OPTIONS_RUN && accel)
+            append_accel(cfg, g_intern_string(accel));
+    }
+    kv_free(&l);
+    return r;
+}
+
+static enum options_result opt_memory(struct vm_config *cfg, const char *opt, const char *arg)
+{
+    static const char *const keys[] = {"", "size", NULL};
+    struct kv_list l;
+    const char *size;
+    enum options_result r = OPTIONS_RUN;
+
+    if (kv_parse(arg, &l) < 0 || kv_unknown(&l, keys) ||
+        !(size = kv_get(&l, "") ? kv_get(&l, "") : kv_get(&l, "size")) ||
+        options_parse_size(size, &cfg->ram_size) < 0)
+        r = usage_error(opt, "invalid memory size '%s' (examples: 512, 512M, 2G)", arg);
+    kv_free(&l);
+    return r;
+}
+
+static enum options_result opt_smp(struct vm_config *cfg, const char *opt, const char *arg)
+{
+    static const char *const keys[] = {"", "cpus", "maxcpus", NULL};
+    struct kv_list l;
+    enum options_result r = OPTIONS_RUN;
+    uint64_t n = 0, max = 0;
+
+    if (kv_parse(arg, &l) < 0 || kv_unknown(&l, keys)) {
+        r = usage_error(opt, "unsupported -smp form '%s' (kestrel takes N or cpus=N)", arg);
+    } else {
+        const char *cpus = kv_get(&l, "") ? kv_get(&l, "") : kv_get(&l, "cpus");
+        const char *maxcpus = kv_get(&l, "maxcpus");
+        if (!cpus || parse_u64(cpus, CONFIG_MAX_VCPUS, &n) < 0 || n == 0)
+            r = usage_error(opt, "CPU count in '%s' must be 1 to %d", arg,
+                            CONFIG_MAX_VCPUS);
+        else if (maxcpus && (parse_u64(maxcpus, CONFIG_MAX_VCPUS, &max) < 0 || max != n))
+            r = not_built(opt, "CPU hotplug (maxcpus above cpus)");
+        else
+            cfg->nr_vcpus = (unsigned)n;
+    }
+    kv_free(&l);
+    return r;
+}
+
+static enum options_result opt_device_debug_exit(struct vm_config *cfg, const char *opt,
+                                                 const char *arg, const struct kv_list *l)
+{
+    static const char *const keys[] = {"", "iobase", "iosize", NULL};
+    const char *base = kv_get(l, "iobase"), *size = kv_get(l, "iosize");
+    uint64_t iobase = 0x501, iosize = 2; /* QEMU's defaults */
+
+    if (kv_unknown(l, keys) || (base && parse_u64(base, 0xffff, &iobase) < 0) ||
+        (size && (parse_u64(size, 8, &iosize) < 0 || iosize == 0)) || iobase + iosize > 0x10000)
+        return usage_error(opt, "invalid isa-debug-exit properties in '%s' "
+                                "(iobase=PORT,iosize=1..8)", arg);
+    cfg->debug_exit = (struct debug_exit_config){true, (uint16_t)iobase, (uint16_t)iosize};
+    return OPTIONS_RUN;
+}
+
+static void print_devices(void)
+{
+    printf("Devices kestrel provides with -device:\n"
+           "isa-debug-exit  iobase=PORT,iosize=N: a write of V exits with (V << 1) | 1\n"
+           "pc-testdev      QEMU's x86 test device (ports 0xe0-0xeb, 0x2000; MMIO "
+           "0xff000000)\n");
+}
+
+static enum options_result opt_device(struct vm_config *cfg, const char *opt, const char *arg)
+{
+    static const char *const later[] = {
+        "virtio-blk-device", "virtio-net-device", "virtio-serial-device", "virtio-rng-device",
+        "virtio-blk-pci", "virtio-net-pci", "virtio-rng-pci", "virtconsole", NULL,
+    };
+    static const char *const testdev_keys[] = {"", NULL};
+    struct kv_list l;
+    enum options_result r = OPTIONS_RUN;
+
+    if (strcmp(arg, "help") == 0 || strcmp(arg, "?") == 0) {
+        print_devices();
+        return OPTIONS_DONE;
+    }
+    kv_parse(arg, &l);
+    const char *name = l.n ? kv_get(&l, "") : NULL;
+    if (!name) {
+        r = usage_error(opt, "'%s' does not start with a device name", arg);
+    } else if (strcmp(name, "isa-debug-exit") == 0) {
+        r = opt_device_debug_exit(cfg, opt, arg, &l);
+    } else if (strcmp(name, "pc-testdev") == 0) {
+        if (kv_unknown(&l, testdev_keys))
+            r = usage_error(opt, "pc-testdev takes no properties ('%s')", arg);
+        cfg->pc_testdev = true;
+    } else {
+        r = usage_error(opt, "'%s' is not a device kestrel knows (try -device help)", name);
+        for (const char *const *d = later; *d; d++)
+            if (strcmp(name, *d) == 0)
+                r = not_built(opt, name);
+    }
+    kv_free(&l);
+    return r;
+}
+
+static enum options_result opt_path(const char **dst, const char *opt, const char *arg)
+{
+    if (!*arg)
+        return usage_error(opt, "needs a file name");
+    *dst = arg;
+    return OPTIONS_RUN;
+}
+
+static enum options_result opt_kernel(struct vm_config *c, const char *o, const char *a)
+{
+    return opt_path(&c->kernel, o, a);
+}
+
+static enum options_result opt_initrd(struct vm_config *c, const char *o, const char *a)
+{
+    return opt_path(&c->initrd, o, a);
+}
+
+static enum options_result opt_bios(struct vm_config *c, const char *o, const char *a)
+{
+    return opt_path(&c->bios, o, a);
+}
+
+static enum options_result opt_append(struct vm_config *c, const char *o, const char *a)
+{
+    (void)o;
+    c->append = a;
+    return OPTIONS_RUN;
+}
+
+static enum options_result opt_serial(struct vm_config *c, const char *o, const char *a)
+{
+    (void)o;
+    c->serial = a; /* validated when the backend opens */
+    return OPTIONS_RUN;
+}
+
+static enum options_result opt_debugcon(struct vm_config *c, const char *o, const char *a)
+{
+    (void)o;
+    c->debugcon = a;
+    return OPTIONS_RUN;
+}
+
+static enum options_result opt_no_reboot(struct vm_config *c, const char *o, const char *a)
+{
+    (void)o, (void)a;
+    c->no_reboot = true;
+    return OPTIONS_RUN;
+}
+
+static enum options_result opt_enable_kvm(struct vm_config *c, const char *o, const char *a)
+{
+    return opt_accel(c, o, a ? a : "kvm");
+}
+
+/* Options whose only supported value is "none" (there is no display or monitor). */
+static enum options_result opt_none_only(struct vm_config *c, const char *o, const char *a)
+{
+    (void)c;
+    if (strcmp(a, "none") == 0)
+        return OPTIONS_RUN;
+    return not_built(o, "anything but 'none'");
+}
+
+static enum options_result opt_ignored(struct vm_config *c, const char *o, const char *a)
+{
+    (void)c, (void)o, (void)a;
+    return OPTIONS_RUN; /* -nographic: kestrel never opens a display */
+}
+
+static enum options_result opt_log(struct vm_config *c, const char *o, const char *a)
+{
+    const char *bad = NULL;
+
+    if (strcmp(a, "help") == 0 || strcmp(a, "?") == 0) {
+        log_print_mask_help();
+        return OPTIONS_DONE;
+    }
+    if (log_parse_mask(a, &c->log_mask, &bad) < 0)
+        return usage_error(o, "unknown log item at '%s' (try -d help)", bad);
+    return OPTIONS_RUN;
+}
+
+static enum options_result opt_log_file(struct vm_config *c, const char *o, const char *a)
+{
+    return opt_path(&c->log_file, o, a);
+}
+
+static enum options_result opt_gdb(struct vm_config *c, const char *o, const char *a)
+{
+    (void)c, (void)a;
+    return not_built(o, "the gdb stub");
+}
+
+static enum options_result opt_later_io(struct vm_config *c, const char *o, const char *a)
+{
+    (void)c, (void)a;
+    return not_built(o, "block and network device support (virtio comes in a later release)");
+}
+
+static void print_help(void)
+{
+    printf("Usage: kestrel [options]\n"
+           "Runs a virtual machine. Option names follow QEMU's.\n\n"
+           "  -M, -machine NAME[,accel=A]  board (pc; -M help lists them)\n"
+           "  -accel kvm|tcg|kvm:tcg      accelerator, with fallback (default kvm:tcg)\n"
+           "  -enable-kvm                 same as -accel kvm\n"
+           "  -m SIZE                     guest RAM (MiB, or with K/M/G/T suffix; "
+           "default 128M)\n"
+           "  -smp N                      number of vCPUs, one host thread each\n"
+           "  -kernel FILE                multiboot kernel (ELF32/ELF64 or a.out kludge)\n"
+           "  -initrd 'FILE ARGS,...'     multiboot modules\n"
+           "  -append CMDLINE             kernel command line\n"
+           "  -serial stdio|file:PATH|null|none   COM1 backend (default stdio)\n"
+           "  -debugcon stdio|file:PATH|null|none port 0xe9 console\n"
+           "  -device isa-debug-exit[,iobase=P,iosize=N] | pc-testdev | help\n"
+           "  -no-reboot                  exit instead of resetting\n"
+           "  -nographic, -display none   accepted; kestrel has no display\n"
+           "  -d ITEMS, -D FILE           debug logging (-d help), to FILE\n"
+           "  -h, -help                   this text;  -version  the version\n\n"
+           "On stdio, C-a x quits and C-a h lists the other escape keys.\n");
+}
+
+static enum options_result opt_help(struct vm_config *c, const char *o, const char *a)
+{
+    (void)c, (void)o, (void)a;
+    print_help();
+    return OPTIONS_DONE;
+}
+
+static enum options_result opt_version(struct vm_config *c, const char *o, const char *a)
+{
+    (void)c, (void)o, (void)a;
+    printf("kestrel version " KESTREL_VERSION "\n");
+    return OPTIONS_DONE;
+}
+
+static const struct option_def {
+    const char *name;
+    bool has_arg;
+    enum options_result (*fn)(struct vm_config *cfg, const char *opt, const char *arg);
+} option_table[] = {
+    {"M", true, opt_machine},        {"machine", true, opt_machine},
+    {"accel", true, opt_accel},      {"enable-kvm", false, opt_enable_kvm},
+    {"m", true, opt_memory},         {"smp", true, opt_smp},
+    {"kernel", true, opt_kernel},    {"initrd", true, opt_initrd},
+    {"append", true, opt_append},    {"bios", true, opt_bios},
+    {"serial", true, opt_serial},    {"debugcon", true, opt_debugcon},
+    {"device", true, opt_device},    {"no-reboot", false, opt_no_reboot},
+    {"nographic", false, opt_ignored}, {"display", true, opt_none_only},
+    {"vga", true, opt_none_only},    {"monitor", true, opt_none_only},
+    {"d", true, opt_log},            {"D", true, opt_log_file},
+    {"s", false, opt_gdb},           {"S", false, opt_gdb},
+    {"gdb", true, opt_gdb},          {"drive", true, opt_later_io},
+    {"netdev", true, opt_later_io},  {"nic", true, opt_later_io},
+    {"hda", true, opt_later_io},     {"cdrom", true, opt_later_io},
+    {"h", false, opt_help},          {"help", false, opt_help},
+    {"version", false, opt_version},
+};
+
+static const struct option_def *option_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(option_table) / sizeof(option_table[0]); i++)
+        if (strcmp(option_table[i].name, name) == 0)
+            return &option_table[i];
+    return NULL;
+}
+
+static void options_defaults(struct vm_config *cfg)
+{
+    *cfg = (struct vm_config){
+        .machine = "pc",
+        .accel = NULL,
+        .nr_vcpus = 1,
+        .serial = "stdio",
+    };
+}
+
+enum options_result options_parse(int argc, char **argv, struct vm_config *cfg)
+{
+    options_defaults(cfg);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (arg[0] != '-' || arg[1] == '\0')
+            return usage_error(arg, "unexpected argument; options start with '-' "
+                                    "(see kestrel -help)");
+        const char *name = arg + (arg[1] == '-' ? 2 : 1); /* -opt and --opt alike */
+        const struct option_def *o = option_find(name);
+        if (!o)
+            return usage_error(arg, "unknown option (see kestrel -help)");
+        const char *value = NULL;
+        if (o->has_arg) {
+            if (i + 1 >= argc)
+                return usage_error(arg, "requires an argument");
+            value = argv[++i];
+        }
+        enum options_result r = o->fn(cfg, arg, value);
+        if (r != OPTIONS_RUN)
+            return r;
+    }
+    if (!cfg->accel)
+        cfg->accel = "kvm:tcg";
+    return OPTIONS_RUN;
+}
+
+int options_exit_status(enum options_result r)
+{
+    switch (r) {
+    case OPTIONS_DONE: return 0;
+    case OPTIONS_USAGE: return 2;
+    default: return 1;
+    }
+}

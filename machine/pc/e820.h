@@ -1,0 +1,28 @@
+/* The PC's BIOS memory map (e820): what the guest may use, derived from the memory map. */
+#ifndef KESTREL_MACHINE_PC_E820_H
+#define KESTREL_MACHINE_PC_E820_H
+
+#include <stdint.h>
+
+#define E820_MAX_ENTRIES 16
+
+enum e820_type {
+    E820_RAM = 1,
+    E820_RESERVED = 2,
+};
+
+struct e820_entry {
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+};
+
+struct e820_table {
+    struct e820_entry entry[E820_MAX_ENTRIES];
+    unsigned nr;
+};
+
+/* Builds the map for low_ram_end bytes of RAM from 0 and high_ram_size bytes at 4 GiB. */
+void pc_e820_build(struct e820_table *t, uint64_t low_ram_end, uint64_t high_ram_size);
+
+#endif

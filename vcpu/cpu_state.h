@@ -1,0 +1,18 @@
+/* Architectural CPU state exchanged with accelerators, tagged by ISA. */
+#ifndef KESTREL_VCPU_CPU_STATE_H
+#define KESTREL_VCPU_CPU_STATE_H
+
+#include "vcpu/x86/cpu_state.h"
+
+enum cpu_arch {
+    CPU_ARCH_X86_64,
+};
+
+struct cpu_state {
+    enum cpu_arch arch;
+    union {
+        struct x86_cpu_state x86;
+    };
+};
+
+#endif
