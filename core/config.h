@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CONFIG_MAX_VCPUS 255 /* xAPIC IDs and MP table entries are 8 bits; 0xff is broadcast */
+/* xAPIC IDs are 8 bits and 0xff is broadcast; the IOAPIC takes the ID after the last CPU. */
+#define CONFIG_MAX_VCPUS 254
 
 struct debug_exit_config {
     bool enabled;

@@ -37,7 +37,8 @@ void guest_memory_free(struct guest_memory *mem);
  */
 void *gpa_to_host(const struct guest_memory *mem, uint64_t gpa, uint64_t len);
 
-/* Copies between guest RAM and host buffers through gpa_to_host; 0 or -EFAULT. */
+/* Copies between guest RAM and host buffers through gpa_to_host; 0 or -EFAULT. An empty
+ * copy succeeds without looking at gpa. */
 int guest_memory_write(const struct guest_memory *mem, uint64_t gpa, const void *src,
                        uint64_t len);
 int guest_memory_read(const struct guest_memory *mem, uint64_t gpa, void *dst, uint64_t len);

@@ -150,9 +150,12 @@ static void uart_write_fcr(struct uart16550 *u, uint8_t val)
     /* Toggling the enable bit resets both FIFOs. */
     if ((val ^ u->fcr) & UART_FCR_ENABLE)
         val |= UART_FCR_CLEAR_RX | UART_FCR_CLEAR_TX;
-    if (val & UART_FCR_CLEAR_RX)
-        uart_rx_clear(u);
     u->fcr = val & (UART_FCR_ENABLE | 0xc0);
+    if (val & UART_FCR_CLEAR_RX) {
+        uart_rx_clear(u);
+        if (u->chr)
+            chardev_accept_input(u->chr); /* room again for input held back */
+    }
 }
 
 static void uart_write_reg(struct uart16550 *u, unsigned reg, uint8_t val)

@@ -153,9 +153,27 @@ int multiboot_parse(const uint8_t *file, size_t len, struct multiboot_kernel *k,
     return ret;
 }
 
-static int multiboot_load_kernel(const struct guest_memory *mem,
-                                 const struct multiboot_kernel *k, const char **why)
+/* Every byte the kernel occupies must be usable RAM: not the BIOS area, not a hole. */
+static bool multiboot_kernel_in_ram(const struct multiboot_kernel *k,
+                                    const struct e820_table *e820)
 {
+    if (!k->is_elf)
+        return e820_is_ram(e820, k->load_addr, k->bss_end - k->load_addr);
+    for (unsigned i = 0; i < k->elf.nr_segs; i++)
+        if (!e820_is_ram(e820, k->elf.seg[i].paddr, k->elf.seg[i].memsz))
+            return false;
+    return true;
+}
+
+static int multiboot_load_kernel(const struct guest_memory *mem,
+                                 const struct multiboot_kernel *k,
+                                 const struct e820_table *e820, const char **why)
+{
+    if (!multiboot_kernel_in_ram(k, e820)) {
+        *why = "the kernel loads outside usable RAM (into reserved memory, a hole, or past "
+               "the end of RAM: try a larger -m)";
+        return -EFAULT;
+    }
     if (k->is_elf) {
         const struct elf_segment *bad;
         if (elf_load(&k->elf, k->file, mem, &bad) < 0) {
@@ -173,20 +191,26 @@ static int multiboot_load_kernel(const struct guest_memory *mem,
     return 0;
 }
 
-/* A bump allocator over guest RAM below low_ram_end, for modules and boot information. */
+/*
+ * A bump allocator for modules and boot information: upwards from the kernel's end, only
+ * in memory the e820 map calls usable, below 4 GiB (multiboot addresses are 32 bits).
+ */
 struct mb_alloc {
     const struct guest_memory *mem;
+    const struct e820_table *e820;
     uint64_t next, end;
 };
 
 static int mb_place(struct mb_alloc *a, const void *data, uint64_t len, uint64_t align,
                     uint32_t *addr)
 {
-    uint64_t at = align_up(a->next, align);
+    uint64_t at;
 
-    if (at > a->end || len > a->end - at || (data && guest_memory_write(a->mem, at, data, len)))
+    if (e820_find_ram(a->e820, a->next, len, align, a->end, &at) < 0)
         return -EFAULT;
-    if (!data && len && guest_memory_fill(a->mem, at, 0, len))
+    int ret = data ? guest_memory_write(a->mem, at, data, len)
+                   : guest_memory_fill(a->mem, at, 0, len);
+    if (ret < 0)
         return -EFAULT;
     *addr = (uint32_t)at;
     a->next = at + len;
@@ -238,9 +262,10 @@ int multiboot_load(const struct guest_memory *mem, const struct multiboot_boot *
     struct multiboot_mod_entry mods[MULTIBOOT_MAX_MODULES];
     struct multiboot_info info = {0};
 
-    if (multiboot_load_kernel(mem, k, why) < 0)
+    if (multiboot_load_kernel(mem, k, b->e820, why) < 0)
         return -EFAULT;
-    struct mb_alloc a = {mem, align_up(k->phys_end, MB_PAGE), b->low_ram_end};
+    uint64_t low_end = b->low_ram_end < (1ull << 32) ? b->low_ram_end : (1ull << 32);
+    struct mb_alloc a = {mem, b->e820, align_up(k->phys_end, MB_PAGE), low_end};
     info.flags = MBI_FLAG_MEM | MBI_FLAG_CMDLINE | MBI_FLAG_LOADER_NAME;
     info.mem_lower = (uint32_t)(PC_EBDA_BASE / 1024);
     info.mem_upper = (uint32_t)((b->low_ram_end - PC_HIGH_MEMORY_BASE) / 1024);

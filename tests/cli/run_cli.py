@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Command-line and bad-input checks: exit statuses and messages, hostile kernel files.
+
+None of these needs /dev/kvm: kestrel validates options and kernel files before it picks an
+accelerator. Each case asserts the exact exit status (2 usage, 1 runtime error), that the
+message names what it is about, and that kestrel did not die by a signal or a sanitizer.
+"""
+import argparse
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+MB_MAGIC = 0x1BADB002
+
+
+def multiboot_header(flags=0x3):
+    return struct.pack("<III", MB_MAGIC, flags, (-(MB_MAGIC + flags)) & 0xFFFFFFFF)
+
+
+def elf32(segments, entry=0x100000, phoff=None, phnum=None, phentsize=32, pad_to=0x1000):
+    """An ELF32 i386 executable with a multiboot header right after the program headers."""
+    phoff = 52 if phoff is None else phoff
+    n = len(segments) if phnum is None else phnum
+    eh = b"\x7fELF" + bytes([1, 1, 1]) + bytes(9)
+    eh += struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, entry, phoff, 0, 0, 52, phentsize, n, 40,
+                      0, 0)
+    ph = b"".join(struct.pack("<IIIIIIII", 1, off, vaddr, paddr, filesz, memsz, 7, 0x1000)
+                  for (off, vaddr, paddr, filesz, memsz) in segments)
+    body = eh + ph
+    body += bytes((-len(body)) % 4) + multiboot_header()
+    if pad_to:
+        body += bytes(max(0, pad_to - len(body)))
+    return body
+
+
+def good_segment(paddr=0x100000, filesz=0x100, memsz=0x1000, off=0):
+    return (off, paddr, paddr, filesz, memsz)
+
+
+def bzimage_like():
+    data = bytearray(0x1000)
+    data[0x202:0x206] = b"HdrS"
+    return bytes(data)
+
+
+# name: (file contents or None, extra args, expected status, substrings stderr must hold)
+def cases(guest_dir):
+    hello = os.path.join(guest_dir, "hello.elf")
+    return {
+        "unknown-option": (None, ["-frobnicate"], 2, ["-frobnicate", "unknown option"]),
+        "bad-memory": (None, ["-m", "lots"], 2, ["-m", "lots"]),
+        "missing-argument": (None, ["-kernel"], 2, ["-kernel", "requires an argument"]),
+        "bad-smp": (None, ["-smp", "0"], 2, ["-smp"]),
+        "bad-accel": (None, ["-accel", "warp"], 2, ["-accel", "warp"]),
+        "bad-device": (None, ["-device", "flux-capacitor"], 2, ["flux-capacitor"]),
+        "bad-debug-exit": (None, ["-device", "isa-debug-exit,iobase=0x1ffff"], 2,
+                           ["isa-debug-exit"]),
+        "stray-argument": (None, ["hello.elf"], 2, ["hello.elf"]),
+        "tcg-not-built": (None, ["-accel", "tcg", "-kernel", hello], 1,
+                          ["tcg", "not built yet"]),
+        "drive-not-built": (None, ["-drive", "file=disk.img"], 1, ["-drive", "not built yet"]),
+        "gdb-not-built": (None, ["-s"], 1, ["-s", "not built yet"]),
+        "bios-not-built": (None, ["-bios", "bios.bin", "-kernel", hello], 1,
+                           ["-bios", "not built yet"]),
+        "no-kernel": (None, [], 1, ["-kernel"]),
+        "kernel-missing": (None, ["-kernel", "/nonexistent/kernel.elf"], 1,
+                           ["/nonexistent/kernel.elf", "No such file"]),
+        "kernel-is-directory": (None, ["-kernel", "/"], 1, ["-kernel /", "directory"]),
+        "serial-file-unwritable": (None, ["-serial", "file:/nonexistent/dir/out",
+                                          "-kernel", hello], 1,
+                                   ["-serial", "/nonexistent/dir/out"]),
+        "log-file-unwritable": (None, ["-D", "/nonexistent/dir/log", "-kernel", hello], 1,
+                                ["-D", "/nonexistent/dir/log"]),
+        "not-multiboot": (b"\x00" * 9000, [], 1, ["no multiboot header"]),
+        "empty-kernel": (b"", [], 1, ["no multiboot header"]),
+        "bzimage": (bzimage_like(), [], 1, ["bzImage", "not built yet"]),
+        "elf-phoff-outside": (elf32([good_segment()], phoff=0x7fffff00), [], 1,
+                              ["program headers"]),
+        "elf-phnum-huge": (elf32([good_segment()], phnum=0xffff), [], 1, ["program headers"]),
+        "elf-phentsize-wrong": (elf32([good_segment()], phentsize=20), [], 1,
+                                ["program headers"]),
+        "elf-segment-past-eof": (elf32([good_segment(filesz=0x100000, memsz=0x200000)]), [], 1,
+                                 ["outside the file"]),
+        "elf-filesz-over-memsz": (elf32([good_segment(filesz=0x80, memsz=0x40)]), [], 1,
+                                  ["file size exceeds"]),
+        "elf-segment-outside-ram": (elf32([good_segment(paddr=0x8000000)], entry=0x8000000),
+                                    ["-m", "64"], 1, ["outside usable RAM"]),
+        "elf-segment-in-bios-area": (elf32([good_segment(paddr=0xf0000)], entry=0xf0000), [],
+                                     1, ["outside usable RAM"]),
+        "elf-segment-in-hole": (elf32([good_segment(paddr=0xfec00000, memsz=0x1000)],
+                                      entry=0xfec00000), [], 1, ["below 3.25 GiB"]),
+        "elf-memsz-huge": (elf32([good_segment(memsz=0xfff00000)]), [], 1, ["below 3.25 GiB"]),
+        "elf-no-segments": (elf32([]), [], 1, ["no loadable segments"]),
+        "multiboot-unsupported-flags": (b"\x00" * 64 + multiboot_header(0x3 | 0x8) +
+                                        b"\x00" * 64, [], 1, ["features"]),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build-dir", required=True)
+    ap.add_argument("case", nargs="?")
+    ap.add_argument("--list", action="store_true")
+    args = ap.parse_args()
+    args.build_dir = os.path.abspath(args.build_dir)
+    guest_dir = os.path.join(args.build_dir, "tests", "guests", "x86")
+    all_cases = cases(guest_dir)
+    if args.list:
+        print("\n".join(all_cases))
+        return 0
+    content, extra, want_status, want_msgs = all_cases[args.case]
+    with tempfile.TemporaryDirectory(prefix="kestrel-cli-") as tmp:
+        cmd = [os.path.join(args.build_dir, "kestrel"), "-M", "pc", "-accel", "kvm",
+               "-nographic"]
+        if content is not None:
+            path = os.path.join(tmp, args.case + ".elf")
+            with open(path, "wb") as f:
+                f.write(content)
+            cmd += ["-kernel", path]
+            want_msgs = want_msgs + [path]
+        cmd += extra
+        print("$ " + " ".join(cmd))
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=60, cwd=tmp)
+    print("status %d\nstdout: %r\nstderr: %r" % (p.returncode, p.stdout, p.stderr))
+    problems = []
+    if p.returncode < 0:
+        problems.append("killed by signal %d" % -p.returncode)
+    elif p.returncode != want_status:
+        problems.append("exit status %d, expected %d" % (p.returncode, want_status))
+    for msg in want_msgs:
+        if msg not in p.stderr:
+            problems.append("stderr does not mention %r" % msg)
+    if "Sanitizer" in p.stderr or "runtime error:" in p.stderr:
+        problems.append("a sanitizer reported an error")
+    for problem in problems:
+        print("FAIL: " + problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

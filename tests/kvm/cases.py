@@ -1,0 +1,117 @@
+"""The kvm suite: each x86 test guest under -accel kvm, with its serial output and status.
+
+A case names its guest, extra kestrel arguments, the lines its serial output must contain
+in order (regular expressions matched against whole lines), and the exit status. Guests end
+through isa-debug-exit, so PASS is status 1 ((0 << 1) | 1) and FAIL is status 3.
+"""
+
+BASE_ARGS = ["-M", "pc", "-accel", "kvm", "-m", "64", "-nographic",
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+
+PASS = 1
+
+
+def case(guest, expect, args=(), status=PASS, **extra):
+    return dict(guest=guest, expect=list(expect), args=list(args), status=status, **extra)
+
+
+CASES = {
+    "hello": case("hello", [
+        r"hello from a kestrel test guest \(64-bit long mode\)",
+        r"command line: 'first second=2'",
+        r"PASS",
+    ], args=["-append", "first second=2"]),
+
+    "exceptions": case("exceptions", [
+        r"exception #DE vector=0 error=0x0",
+        r"exception #UD vector=6 error=0x0",
+        r"exception #PF vector=14 error=0x0 cr2=0x4000000000",
+        r"exception #PF vector=14 error=0x2 cr2=0x4000000000",
+        r"exception #GP vector=13 error=0x0",
+        r"exception #PF from ring 3 error=0x6",
+        r"exception #GP from ring 3 \(cli at IOPL 0\)",
+        r"PASS",
+    ]),
+
+    "interrupts": case("interrupts", [
+        r"pit: 10 ticks through the PIC on IRQ 0",
+        r"lapic timer: 10 periodic ticks on vector 0x40",
+        r"serial: THRE interrupt on IRQ 4 \(IIR=0xc2\)",
+        r"PASS",
+    ]),
+
+    "io": case("io", [
+        r"pio: 8/16/32-bit round trips through pc-testdev",
+        r"pio: rep outsb / rep insw repeat on one port",
+        r"mmio: 8/16/32/64-bit round trips through pc-testdev",
+        r"pio: UART scratch and divisor registers",
+        r"pio: CMOS NVRAM round trip, clock plausible",
+        r"pio: unclaimed ports read as all ones",
+        r"PASS",
+    ], args=["-device", "pc-testdev"]),
+
+    # -d unimp logs each unclaimed address once, however often the guest touches it.
+    "io-unimp-log": case("io", [r"PASS"], args=["-device", "pc-testdev", "-d", "unimp",
+                                                "-D", "{tmp}/unimp.log"],
+                         log_file="unimp.log",
+                         log_expect=[r"unimp: unclaimed pio read addr=0x3e0 size=1 .*"],
+                         log_count={r"addr=0x3e0\b": 1}),
+
+    "smp-2": case("smp", [
+        r"smp: 2 CPUs in the MP table",
+        r"cpu 0 \(APIC ID 0\) checked in \(BSP\)",
+        r"cpu 1 \(APIC ID 1\) checked in",
+        r"smp: locked counter = 40000 \(2 CPUs x 20000\)",
+        r"PASS",
+    ], args=["-smp", "2"]),
+
+    "smp-4": case("smp", [
+        r"smp: 4 CPUs in the MP table",
+        r"cpu 0 \(APIC ID 0\) checked in \(BSP\)",
+        r"cpu 1 \(APIC ID 1\) checked in",
+        r"cpu 2 \(APIC ID 2\) checked in",
+        r"cpu 3 \(APIC ID 3\) checked in",
+        r"smp: locked counter = 80000 \(4 CPUs x 20000\)",
+        r"PASS",
+    ], args=["-smp", "4"]),
+
+    # The checksum must equal what the same object computes natively (bench/compute-native).
+    "compute": case("compute", [
+        r"compute: 3 iterations in ring 3, checksum={native_checksum}",
+        r"PASS",
+    ], args=["-append", "iterations=3"], native_iterations=3),
+
+    "pio": case("pio", [r"pio: 5000 port writes", r"PASS"], args=["-append", "exits=5000"]),
+
+    "reset": case("reset", [
+        r"reset: boot 1", r"reset: triple fault",
+        r"reset: boot 2", r"reset: i8042 reset line",
+        r"reset: boot 3", r"PASS",
+    ], args=["-smp", "2"], stderr_expect=[r"kestrel: vCPU 0: guest triple fault; resetting"]),
+
+    "reset-no-reboot": case("reset", [r"reset: boot 1", r"reset: triple fault"],
+                            args=["-no-reboot"], status=0, absent=[r"reset: boot 2"]),
+
+    "serial-file": case("hello", [], args=["-serial", "file:{tmp}/serial.txt"],
+                        stdout_empty=True, log_file="serial.txt",
+                        log_expect=[r"hello from a kestrel test guest \(64-bit long mode\)",
+                                    r"PASS"]),
+
+    "debugcon": case("hello", [r"PASS"], args=["-debugcon", "file:{tmp}/debugcon.txt"],
+                     log_file="debugcon.txt",
+                     log_expect=[r"debugcon: hello from port 0xe9"]),
+
+    # Host stdin reaches the guest through the 16550's FIFO and IRQ 4; a line longer than
+    # the FIFO needs flow control.
+    "serial-input": case("echo", [
+        r"echo: ready",
+        r"echo: hello world \(11 bytes\)",
+        r"echo: " + "x" * 300 + r" \(300 bytes\)",
+        r"PASS",
+    ], send_after=[(r"echo: ready", "hello world\n" + "x" * 300 + "\nquit\n")]),
+
+    # Ctrl-A x on stdio ends kestrel with status 0, as in QEMU.
+    "ctrl-a-x": case("echo", [r"echo: ready"], status=0,
+                     send_after=[(r"echo: ready", "\x01x")],
+                     stderr_expect=[r"kestrel: terminated \(C-a x\)"]),
+}

@@ -1,0 +1,295 @@
+/* Unit tests for core/options: QEMU-style command lines into struct vm_config. */
+#include <errno.h>
+#include <glib.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/options.h"
+
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+
+/* Parses "kestrel" followed by the NULL-terminated arguments. */
+static enum options_result parse(struct vm_config *cfg, ...)
+{
+    char *argv[64] = {(char *)"kestrel"};
+    int argc = 1;
+    va_list ap;
+
+    va_start(ap, cfg);
+    for (const char *a; (a = va_arg(ap, const char *));) {
+        g_assert_cmpint(argc, <, 63);
+        argv[argc++] = (char *)a;
+    }
+    va_end(ap);
+    argv[argc] = NULL;
+    memset(cfg, 0x5a, sizeof(*cfg)); /* options_parse must set every default itself */
+    return options_parse(argc, argv, cfg);
+}
+
+static void test_defaults(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, NULL), ==, OPTIONS_RUN);
+    g_assert_cmpstr(cfg.machine, ==, "pc");
+    g_assert_cmpstr(cfg.accel, ==, "kvm:tcg");
+    g_assert_cmpuint(cfg.nr_vcpus, ==, 1);
+    g_assert_cmpstr(cfg.serial, ==, "stdio");
+    g_assert_cmpuint(cfg.ram_size, ==, 0);
+    g_assert_null(cfg.kernel);
+    g_assert_null(cfg.initrd);
+    g_assert_null(cfg.append);
+    g_assert_null(cfg.debugcon);
+    g_assert_false(cfg.no_reboot);
+    g_assert_false(cfg.debug_exit.enabled);
+    g_assert_false(cfg.pc_testdev);
+    g_assert_cmphex(cfg.log_mask, ==, 0);
+}
+
+static void test_basic_options(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-kernel", "k.elf", "-initrd", "a b,c", "-append",
+                          "console=ttyS0", "-serial", "file:out.txt", "-debugcon", "stdio",
+                          "-no-reboot", "-nographic", "-display", "none", "-M", "pc",
+                          "-D", "log.txt", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpstr(cfg.kernel, ==, "k.elf");
+    g_assert_cmpstr(cfg.initrd, ==, "a b,c");
+    g_assert_cmpstr(cfg.append, ==, "console=ttyS0");
+    g_assert_cmpstr(cfg.serial, ==, "file:out.txt");
+    g_assert_cmpstr(cfg.debugcon, ==, "stdio");
+    g_assert_true(cfg.no_reboot);
+    g_assert_cmpstr(cfg.machine, ==, "pc");
+    g_assert_cmpstr(cfg.log_file, ==, "log.txt");
+    /* An empty -append is a valid, empty command line. */
+    g_assert_cmpint(parse(&cfg, "-append", "", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpstr(cfg.append, ==, "");
+}
+
+static void test_double_dash(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "--kernel", "k.elf", "--m", "64", "--no-reboot", NULL), ==,
+                    OPTIONS_RUN);
+    g_assert_cmpstr(cfg.kernel, ==, "k.elf");
+    g_assert_cmpuint(cfg.ram_size, ==, 64 * MiB);
+    g_assert_true(cfg.no_reboot);
+}
+
+static void test_usage_errors(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-bogus", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "--bogus", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "kernel.elf", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "--", NULL), ==, OPTIONS_USAGE);
+    /* A missing argument. */
+    g_assert_cmpint(parse(&cfg, "-kernel", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-m", "64", "-smp", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-kernel", "", NULL), ==, OPTIONS_USAGE);
+    /* An error stops parsing at once, even before a later valid option. */
+    g_assert_cmpint(parse(&cfg, "-M", "nosuchboard", "-kernel", "k", NULL), ==,
+                    OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-M", "pc,foo=bar", NULL), ==, OPTIONS_USAGE);
+}
+
+static void test_memory(void)
+{
+    static const struct {
+        const char *arg;
+        uint64_t bytes;
+    } good[] = {
+        {"512", 512 * MiB}, {"512M", 512 * MiB}, {"512m", 512 * MiB}, {"2G", 2 * GiB},
+        {"1T", 1ull << 40}, {"65536K", 64 * MiB}, {"size=1G", GiB}, {"128MB", 128 * MiB},
+        {"1048576", 1ull << 40},
+    };
+    static const char *const bad[] = {
+        "0", "abc", "12Q", "", "-1", "1.5G", "512 ", "size=", "size=0", "foo=1G", "2G,x=1",
+        "1048577", "2T", "99999999999999999999999", "0x100",
+    };
+    struct vm_config cfg;
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(good); i++) {
+        g_assert_cmpint(parse(&cfg, "-m", good[i].arg, NULL), ==, OPTIONS_RUN);
+        g_assert_cmpuint(cfg.ram_size, ==, good[i].bytes);
+    }
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_test_message("-m '%s'", bad[i]);
+        g_assert_cmpint(parse(&cfg, "-m", bad[i], NULL), ==, OPTIONS_USAGE);
+    }
+}
+
+static void test_parse_size(void)
+{
+    uint64_t b = 0;
+
+    g_assert_cmpint(options_parse_size("4", &b), ==, 0);
+    g_assert_cmpuint(b, ==, 4 * MiB);
+    g_assert_cmpint(options_parse_size("3g", &b), ==, 0);
+    g_assert_cmpuint(b, ==, 3 * GiB);
+    b = 42;
+    g_assert_cmpint(options_parse_size("3X", &b), ==, -EINVAL);
+    g_assert_cmpint(options_parse_size("", &b), ==, -EINVAL);
+    g_assert_cmpint(options_parse_size("G", &b), ==, -EINVAL);
+    g_assert_cmpuint(b, ==, 42); /* untouched on failure */
+}
+
+static void test_smp(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-smp", "4", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_vcpus, ==, 4);
+    g_assert_cmpint(parse(&cfg, "-smp", "cpus=4", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_vcpus, ==, 4);
+    g_assert_cmpint(parse(&cfg, "-smp", "2,maxcpus=2", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_vcpus, ==, 2);
+    g_assert_cmpint(parse(&cfg, "-smp", "1", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_vcpus, ==, 1);
+    g_assert_cmpint(parse(&cfg, "-smp", G_STRINGIFY(CONFIG_MAX_VCPUS), NULL), ==,
+                    OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_vcpus, ==, CONFIG_MAX_VCPUS);
+
+    static const char *const bad[] = {"0", "999", "256", "", "abc", "4x", "-1", "cpus=0",
+                                      "cpus=", "sockets=2", "4,cores", "cpus=999"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_test_message("-smp '%s'", bad[i]);
+        g_assert_cmpint(parse(&cfg, "-smp", bad[i], NULL), ==, OPTIONS_USAGE);
+    }
+    /* CPU hotplug is a real QEMU feature kestrel lacks. */
+    g_assert_cmpint(parse(&cfg, "-smp", "2,maxcpus=4", NULL), ==, OPTIONS_MISSING);
+}
+
+static void test_accel(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-accel", "kvm:tcg", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpstr(cfg.accel, ==, "kvm:tcg");
+    g_assert_cmpint(parse(&cfg, "-accel", "tcg", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpstr(cfg.accel, ==, "tcg");
+    g_assert_cmpint(parse(&cfg, "-accel", "kvm", "-accel", "tcg", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpstr(cfg.accel, ==, "kvm:tcg");
+    g_assert_cmpint(parse(&cfg, "-enable-kvm", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpstr(cfg.accel, ==, "kvm");
+    g_assert_cmpint(parse(&cfg, "-M", "pc,accel=tcg", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpstr(cfg.accel, ==, "tcg");
+    g_assert_cmpstr(cfg.machine, ==, "pc");
+
+    g_assert_cmpint(parse(&cfg, "-accel", "foo", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-accel", "kvm:foo", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-accel", "", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-accel", "kvm:", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-M", "pc,accel=foo", NULL), ==, OPTIONS_USAGE);
+}
+
+static void test_device(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-device", "isa-debug-exit,iobase=0xf4,iosize=4", NULL), ==,
+                    OPTIONS_RUN);
+    g_assert_true(cfg.debug_exit.enabled);
+    g_assert_cmphex(cfg.debug_exit.iobase, ==, 0xf4);
+    g_assert_cmpuint(cfg.debug_exit.iosize, ==, 4);
+    /* QEMU's defaults. */
+    g_assert_cmpint(parse(&cfg, "-device", "isa-debug-exit", NULL), ==, OPTIONS_RUN);
+    g_assert_true(cfg.debug_exit.enabled);
+    g_assert_cmphex(cfg.debug_exit.iobase, ==, 0x501);
+    g_assert_cmpuint(cfg.debug_exit.iosize, ==, 2);
+    g_assert_cmpint(parse(&cfg, "-device", "pc-testdev", NULL), ==, OPTIONS_RUN);
+    g_assert_true(cfg.pc_testdev);
+
+    static const char *const bad[] = {
+        "nonsense", "isa-debug-exit,iobase=0x10000", "isa-debug-exit,iosize=0",
+        "isa-debug-exit,iosize=9", "isa-debug-exit,iobase=0xffff,iosize=2",
+        "isa-debug-exit,color=red", "isa-debug-exit,iobase", "isa-debug-exit,iobase=zz",
+        "pc-testdev,x=1", "", ",",
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_test_message("-device '%s'", bad[i]);
+        g_assert_cmpint(parse(&cfg, "-device", bad[i], NULL), ==, OPTIONS_USAGE);
+    }
+    g_assert_cmpint(parse(&cfg, "-device", "virtio-blk-device", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-device", "virtio-net-pci,netdev=n0", NULL), ==,
+                    OPTIONS_MISSING);
+}
+
+static void test_missing_features(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-drive", "x", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-netdev", "user,id=n0", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-s", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-S", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-gdb", "tcp::1234", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-display", "gtk", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-monitor", "stdio", NULL), ==, OPTIONS_MISSING);
+}
+
+static void test_log_items(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-d", "unimp", NULL), ==, OPTIONS_RUN);
+    g_assert_cmphex(cfg.log_mask, ==, LOG_UNIMP);
+    g_assert_cmpint(parse(&cfg, "-d", "int,guest_errors", NULL), ==, OPTIONS_RUN);
+    g_assert_cmphex(cfg.log_mask, ==, LOG_INT | LOG_GUEST_ERROR);
+    g_assert_cmpint(parse(&cfg, "-d", "all", NULL), ==, OPTIONS_RUN);
+    g_assert_cmphex(cfg.log_mask & LOG_UNIMP, ==, LOG_UNIMP);
+    g_assert_cmphex(cfg.log_mask & LOG_IN_ASM, ==, LOG_IN_ASM);
+    g_assert_cmpint(parse(&cfg, "-d", "bogus", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-d", "unimp,bogus", NULL), ==, OPTIONS_USAGE);
+    g_assert_cmpint(parse(&cfg, "-d", "uni", NULL), ==, OPTIONS_USAGE);
+    /* Parsing does not switch logging on: main applies the mask. */
+    g_assert_cmphex(log_mask, ==, 0);
+}
+
+static void test_log_parse_mask(void)
+{
+    uint32_t mask = 0xffff;
+    const char *bad = NULL;
+
+    g_assert_cmpint(log_parse_mask("exec,unimp", &mask, &bad), ==, 0);
+    g_assert_cmphex(mask, ==, LOG_EXEC | LOG_UNIMP);
+    g_assert_cmpint(log_parse_mask("", &mask, &bad), ==, 0);
+    g_assert_cmphex(mask, ==, 0);
+    g_assert_cmpint(log_parse_mask("int,nope,exec", &mask, &bad), ==, -EINVAL);
+    g_assert_nonnull(bad);
+    g_assert_true(g_str_has_prefix(bad, "nope"));
+}
+
+static void test_exit_status(void)
+{
+    g_assert_cmpint(options_exit_status(OPTIONS_DONE), ==, 0);
+    g_assert_cmpint(options_exit_status(OPTIONS_USAGE), ==, 2);
+    g_assert_cmpint(options_exit_status(OPTIONS_MISSING), ==, 1);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/options/defaults", test_defaults);
+    g_test_add_func("/options/basic", test_basic_options);
+    g_test_add_func("/options/double_dash", test_double_dash);
+    g_test_add_func("/options/usage_errors", test_usage_errors);
+    g_test_add_func("/options/memory", test_memory);
+    g_test_add_func("/options/parse_size", test_parse_size);
+    g_test_add_func("/options/smp", test_smp);
+    g_test_add_func("/options/accel", test_accel);
+    g_test_add_func("/options/device", test_device);
+    g_test_add_func("/options/missing_features", test_missing_features);
+    g_test_add_func("/options/log_items", test_log_items);
+    g_test_add_func("/options/log_parse_mask", test_log_parse_mask);
+    g_test_add_func("/options/exit_status", test_exit_status);
+    return g_test_run();
+}
