@@ -271,7 +271,16 @@ static gboolean chardev_resume_input(gpointer opaque)
 
 void chardev_accept_input(struct chardev *cd)
 {
-    /* Only a throttled backend needs waking; the exchange makes one wake-up per stall. */
-    if (atomic_exchange(&cd->throttled, false))
-        g_main_context_invoke(NULL, chardev_resume_input, cd);
+    /*
+     * Only a throttled backend needs waking; the exchange makes one wake-up per stall.
+     * An idle source always runs on the main thread. (g_main_context_invoke would run the
+     * callback right here when the main loop is between iterations, re-entering the
+     * frontend, which holds its lock while it calls us.)
+     */
+    if (atomic_exchange(&cd->throttled, false)) {
+        GSource *idle = g_idle_source_new();
+        g_source_set_callback(idle, chardev_resume_input, cd, NULL);
+        g_source_attach(idle, NULL);
+        g_source_unref(idle);
+    }
 }

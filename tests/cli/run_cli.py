@@ -112,8 +112,7 @@ def main():
         return 0
     content, extra, want_status, want_msgs = all_cases[args.case]
     with tempfile.TemporaryDirectory(prefix="kestrel-cli-") as tmp:
-        cmd = [os.path.join(args.build_dir, "kestrel"), "-M", "pc", "-accel", "kvm",
-               "-nographic"]
+        cmd = [os.path.join(args.build_dir, "kestrel"), "-M", "pc", "-nographic"]
         if content is not None:
             path = os.path.join(tmp, args.case + ".elf")
             with open(path, "wb") as f:
