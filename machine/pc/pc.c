@@ -39,6 +39,7 @@ struct pc_board {
     uint8_t *kernel_file;
     size_t kernel_len;
     struct multiboot_kernel kernel;
+    char *kernel_cmdline; /* "PATH ARGS": the kernel's own name first, as GRUB and QEMU do */
     uint8_t *module_files[MULTIBOOT_MAX_MODULES];
     char *module_cmdlines[MULTIBOOT_MAX_MODULES];
     struct multiboot_module modules[MULTIBOOT_MAX_MODULES];
@@ -186,6 +187,7 @@ static int pc_load_kernel_file(struct machine *m, struct pc_board *pc)
         log_error("-kernel %s: not a bootable multiboot kernel: %s", path, why);
         return ret;
     }
+    pc->kernel_cmdline = g_strdup_printf("%s %s", path, m->cfg->append ? m->cfg->append : "");
     return 0;
 }
 
@@ -259,7 +261,7 @@ static int pc_boot(struct machine *m)
     uint32_t info_addr;
     struct multiboot_boot b = {
         .kernel = &pc->kernel,
-        .cmdline = m->cfg->append ? m->cfg->append : "",
+        .cmdline = pc->kernel_cmdline,
         .modules = pc->modules,
         .nr_modules = pc->nr_modules,
         .e820 = &pc->e820,
@@ -307,6 +309,7 @@ static void pc_destroy(struct machine *m)
     chardev_close(&pc->debugcon_chr);
     free(pc->testdev);
     free(pc->kernel_file);
+    g_free(pc->kernel_cmdline);
     for (unsigned i = 0; i < pc->nr_modules; i++) {
         free(pc->module_files[i]);
         g_free(pc->module_cmdlines[i]);

@@ -10,6 +10,16 @@ BASE_ARGS = ["-M", "pc", "-accel", "kvm", "-m", "64", "-nographic",
 
 PASS = 1
 
+MODULE0 = bytes(range(256)) * 19 + bytes(136)  # 5000 bytes, not a page multiple
+MODULE1 = b"!"
+
+
+def fnv1a(data):
+    h = 2166136261
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return h
+
 
 def case(guest, expect, args=(), status=PASS, **extra):
     return dict(guest=guest, expect=list(expect), args=list(args), status=status, **extra)
@@ -18,9 +28,21 @@ def case(guest, expect, args=(), status=PASS, **extra):
 CASES = {
     "hello": case("hello", [
         r"hello from a kestrel test guest \(64-bit long mode\)",
-        r"command line: 'first second=2'",
+        r"command line: '/\S+/hello\.elf first second=2'",
         r"PASS",
     ], args=["-append", "first second=2"]),
+
+    # -initrd "PATH ARGS,PATH": multiboot modules with their command lines, page-aligned.
+    "modules": case("hello", [
+        r"module 0: '/\S+/mod0\.bin arg=1 two' 5000 bytes fnv1a=0x%08x" % fnv1a(MODULE0),
+        r"module 1: '/\S+/mod1\.bin' 1 bytes fnv1a=0x%08x" % fnv1a(MODULE1),
+        r"PASS",
+    ], args=["-initrd", "{tmp}/mod0.bin arg=1 two,{tmp}/mod1.bin"],
+        files={"mod0.bin": MODULE0, "mod1.bin": MODULE1}),
+
+    # isa-debug-exit: the process status is the low byte of (value << 1) | 1.
+    "debug-exit-code": case("hello", [r"command line: '\S+ exit=42'"], status=(42 << 1) | 1,
+                            args=["-append", "exit=42"], absent=[r"PASS"]),
 
     "exceptions": case("exceptions", [
         r"exception #DE vector=0 error=0x0",
@@ -58,7 +80,7 @@ CASES = {
                          log_count={r"addr=0x3e0\b": 1}),
 
     "smp-2": case("smp", [
-        r"smp: 2 CPUs in the MP table",
+        r"smp: 2 CPUs in the firmware tables",
         r"cpu 0 \(APIC ID 0\) checked in \(BSP\)",
         r"cpu 1 \(APIC ID 1\) checked in",
         r"smp: locked counter = 40000 \(2 CPUs x 20000\)",
@@ -66,7 +88,7 @@ CASES = {
     ], args=["-smp", "2"]),
 
     "smp-4": case("smp", [
-        r"smp: 4 CPUs in the MP table",
+        r"smp: 4 CPUs in the firmware tables",
         r"cpu 0 \(APIC ID 0\) checked in \(BSP\)",
         r"cpu 1 \(APIC ID 1\) checked in",
         r"cpu 2 \(APIC ID 2\) checked in",

@@ -138,6 +138,9 @@ def main():
         if "native_iterations" in c:
             subst["native_checksum"] = native_checksum(args.build_dir, c["native_iterations"])
         c["expect"] = [p.format(**subst) for p in c["expect"]]
+        for fname, data in c.get("files", {}).items():
+            with open(os.path.join(tmp, fname), "wb") as f:
+                f.write(data)
         kestrel = os.path.join(args.build_dir, "kestrel")
         guest = os.path.join(args.build_dir, "tests", "guests", "x86", c["guest"] + ".elf")
         cmd = ([kestrel] + BASE_ARGS + ["-kernel", guest]

@@ -1,4 +1,8 @@
-/* smp: every CPU in the MP table starts by INIT-SIPI-SIPI, checks in, bumps a locked counter. */
+/*
+ * smp: every CPU the firmware tables list starts by INIT-SIPI-SIPI, checks in, and bumps a
+ * locked counter. CPUs come from the ACPI MADT when there is one (QEMU), else from the MP
+ * table (kestrel, like kvmtool, describes CPUs with an MP table).
+ */
 #include "runtime/guest.h"
 
 #define INCREMENTS 20000
@@ -26,10 +30,12 @@ static void ap_main(unsigned index)
 void guest_main(void)
 {
     uint8_t ids[MAX_CPUS];
-    unsigned n = mptable_cpus(ids, MAX_CPUS);
+    unsigned n = acpi_cpus(ids, MAX_CPUS);
 
-    CHECK(n > 0, "no usable MP table");
-    printf("smp: %u CPUs in the MP table\n", n);
+    if (n == 0)
+        n = mptable_cpus(ids, MAX_CPUS);
+    CHECK(n > 0, "no CPUs in an ACPI MADT or an MP table");
+    printf("smp: %u CPUs in the firmware tables\n", n);
     lapic_enable();
     uint32_t bsp = lapic_id();
     for (unsigned i = 0; i < n; i++) {

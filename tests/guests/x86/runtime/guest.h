@@ -53,6 +53,13 @@ int strncmp(const char *a, const char *b, size_t n);
 /* The multiboot command line, and "key=value" / bare-word lookups in it. */
 const char *cmdline(void);
 bool cmdline_has(const char *word);
+/* Multiboot modules (-initrd): their data, length and command line. */
+struct boot_module {
+    const uint8_t *data;
+    uint32_t len;
+    const char *cmdline;
+};
+unsigned boot_modules(struct boot_module *mods, unsigned max);
 uint64_t cmdline_uint(const char *key, uint64_t fallback);
 
 /* ---- ending the test: isa-debug-exit at 0xf4 ---- */
@@ -116,6 +123,8 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
 #define MAX_CPUS 64
 /* APIC IDs of the enabled processors in the MP table; the count, or 0 without a table. */
 unsigned mptable_cpus(uint8_t *apic_ids, unsigned max);
+/* The same from the ACPI MADT (QEMU's firmware lists only the BSP in its MP table). */
+unsigned acpi_cpus(uint8_t *apic_ids, unsigned max);
 /* Starts one AP; it runs entry() on its own stack. 0 once it checked in, else -1. */
 int smp_start_ap(uint8_t apic_id, void (*entry)(unsigned cpu_index), unsigned cpu_index);
 

@@ -1,4 +1,4 @@
-/* SMP: finding CPUs in the MP table and starting APs with INIT-SIPI-SIPI. */
+/* SMP: finding CPUs (ACPI MADT or MP table) and starting APs with INIT-SIPI-SIPI. */
 #include "guest.h"
 #include "layout.h"
 
@@ -72,6 +72,77 @@ unsigned mptable_cpus(uint8_t *apic_ids, unsigned max)
         } else {
             break;
         }
+    }
+    return n;
+}
+
+struct acpi_rsdp {
+    char sig[8];
+    uint8_t checksum;
+    char oem[6];
+    uint8_t revision;
+    uint32_t rsdt;
+    uint32_t length;
+    uint64_t xsdt;
+    uint8_t ext_checksum, reserved[3];
+} __attribute__((packed));
+
+struct acpi_header {
+    char sig[4];
+    uint32_t length;
+    uint8_t revision, checksum;
+    char oem[6], oem_table[8];
+    uint32_t oem_revision, creator, creator_revision;
+} __attribute__((packed));
+
+static const struct acpi_rsdp *acpi_scan(uint64_t base, uint64_t len)
+{
+    for (uint64_t a = base; a + 20 <= base + len; a += 16) {
+        const struct acpi_rsdp *r = (const struct acpi_rsdp *)(uintptr_t)a;
+        if (memcmp(r->sig, "RSD PTR ", 8) == 0 && checksum(r, 20) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static const struct acpi_header *acpi_find_madt(void)
+{
+    uint64_t ebda = (uint64_t)*(volatile uint16_t *)0x40e << 4;
+    const struct acpi_rsdp *rsdp = ebda ? acpi_scan(ebda, 1024) : NULL;
+
+    if (!rsdp)
+        rsdp = acpi_scan(0xe0000, 0x20000);
+    if (!rsdp || !rsdp->rsdt)
+        return NULL;
+    const struct acpi_header *rsdt = (const struct acpi_header *)(uintptr_t)rsdp->rsdt;
+    if (memcmp(rsdt->sig, "RSDT", 4) != 0 || checksum(rsdt, rsdt->length) != 0)
+        return NULL;
+    const uint32_t *entry = (const uint32_t *)(rsdt + 1);
+    for (uint32_t i = 0; i < (rsdt->length - sizeof(*rsdt)) / 4; i++) {
+        const struct acpi_header *t = (const struct acpi_header *)(uintptr_t)entry[i];
+        if (memcmp(t->sig, "APIC", 4) == 0 && checksum(t, t->length) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+unsigned acpi_cpus(uint8_t *apic_ids, unsigned max)
+{
+    const struct acpi_header *madt = acpi_find_madt();
+
+    if (!madt)
+        return 0;
+    /* After the header: local APIC address and flags, then variable-length entries. */
+    const uint8_t *e = (const uint8_t *)(madt + 1) + 8;
+    const uint8_t *end = (const uint8_t *)madt + madt->length;
+    unsigned n = 0;
+    for (; e + 2 <= end && e[1] >= 2; e += e[1]) {
+        uint32_t flags;
+        if (e[0] != 0) /* processor local APIC */
+            continue;
+        memcpy(&flags, e + 4, 4);
+        if ((flags & 1) && n < max)
+            apic_ids[n++] = e[3];
     }
     return n;
 }
