@@ -71,6 +71,13 @@ static long multiboot_find_header(const uint8_t *file, size_t len, struct multib
     return -1;
 }
 
+bool multiboot_has_header(const uint8_t *file, size_t len)
+{
+    struct multiboot_header h;
+
+    return multiboot_find_header(file, len, &h) >= 0;
+}
+
 /* The a.out kludge: the header says where the file's bytes go and where to enter. */
 static int multiboot_parse_addresses(const struct multiboot_header *h, long hdr_off, size_t len,
                                      struct multiboot_kernel *k, const char **why)

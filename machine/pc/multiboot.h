@@ -37,6 +37,9 @@ struct multiboot_kernel {
     uint64_t phys_end;   /* one past the highest */
 };
 
+/* True when a header with a valid checksum sits in the first 8 KiB. */
+bool multiboot_has_header(const uint8_t *file, size_t len);
+
 /*
  * Validates a multiboot kernel image. Returns 0, -ENOEXEC if there is no multiboot header
  * in the first 8 KiB, or -EINVAL with *why for a header or ELF that cannot be loaded.

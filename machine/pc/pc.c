@@ -1,12 +1,10 @@
 /* The PC board: RAM around the 3.25 GiB hole, legacy devices, and multiboot boot. */
 #include <errno.h>
-#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/chardev.h"
-#include "core/file.h"
 #include "core/log.h"
 #include "hw/char/uart16550.h"
 #include "hw/misc/debug_exit.h"
@@ -18,7 +16,7 @@
 #include "machine/machine.h"
 #include "machine/pc/e820.h"
 #include "machine/pc/mptable.h"
-#include "machine/pc/multiboot.h"
+#include "machine/pc/pc_kernel.h"
 #include "machine/pc/pc_memmap.h"
 
 #define PC_DEFAULT_RAM (128ull << 20)
@@ -36,14 +34,7 @@ struct pc_board {
     struct i8042 i8042;
     struct cmos_rtc rtc;
     struct pc_testdev *testdev;
-    uint8_t *kernel_file;
-    size_t kernel_len;
-    struct multiboot_kernel kernel;
-    char *kernel_cmdline; /* "PATH ARGS": the kernel's own name first, as GRUB and QEMU do */
-    uint8_t *module_files[MULTIBOOT_MAX_MODULES];
-    char *module_cmdlines[MULTIBOOT_MAX_MODULES];
-    struct multiboot_module modules[MULTIBOOT_MAX_MODULES];
-    unsigned nr_modules;
+    struct pc_kernel kernel;
 };
 
 static int pc_register(struct io_bus *bus, uint64_t base, uint64_t size, io_handler_fn *fn,
@@ -165,58 +156,6 @@ static int pc_create_devices(struct machine *m, struct pc_board *pc)
     return 0;
 }
 
-static bool pc_looks_like_bzimage(const uint8_t *file, size_t len)
-{
-    return len > 0x206 && memcmp(file + 0x202, "HdrS", 4) == 0;
-}
-
-static int pc_load_kernel_file(struct machine *m, struct pc_board *pc)
-{
-    const char *path = m->cfg->kernel;
-    const char *why = NULL;
-
-    if (file_read_all("-kernel", path, pc->low_ram_end, &pc->kernel_file, &pc->kernel_len) < 0)
-        return -EINVAL;
-    int ret = multiboot_parse(pc->kernel_file, pc->kernel_len, &pc->kernel, &why);
-    if (ret == -ENOEXEC && pc_looks_like_bzimage(pc->kernel_file, pc->kernel_len)) {
-        log_error("-kernel %s: this is a Linux bzImage; the Linux boot protocol is not built "
-                  "yet in kestrel (only multiboot kernels boot on the pc machine)", path);
-        return ret;
-    }
-    if (ret < 0) {
-        log_error("-kernel %s: not a bootable multiboot kernel: %s", path, why);
-        return ret;
-    }
-    pc->kernel_cmdline = g_strdup_printf("%s %s", path, m->cfg->append ? m->cfg->append : "");
-    return 0;
-}
-
-/* -initrd "path args,path2 args": each becomes a multiboot module, as in QEMU. */
-static int pc_load_modules(struct machine *m, struct pc_board *pc)
-{
-    if (!m->cfg->initrd)
-        return 0;
-    gchar **items = g_strsplit(m->cfg->initrd, ",", -1);
-    int ret = 0;
-    for (unsigned i = 0; items[i] && ret == 0; i++) {
-        if (i == MULTIBOOT_MAX_MODULES) {
-            log_error("-initrd: at most %d modules are supported", MULTIBOOT_MAX_MODULES);
-            ret = -E2BIG;
-            break;
-        }
-        char *cmdline = g_strdup(g_strstrip(items[i]));
-        gchar *path = g_strndup(cmdline, strcspn(cmdline, " "));
-        size_t len;
-        ret = file_read_all("-initrd", path, pc->low_ram_end, &pc->module_files[i], &len);
-        g_free(path);
-        pc->module_cmdlines[i] = cmdline;
-        pc->modules[i] = (struct multiboot_module){pc->module_files[i], len, cmdline};
-        pc->nr_modules = i + 1;
-    }
-    g_strfreev(items);
-    return ret;
-}
-
 static int pc_create(struct machine *m)
 {
     const struct vm_config *cfg = m->cfg;
@@ -237,8 +176,8 @@ static int pc_create(struct machine *m)
     }
     int ret;
     if ((ret = pc_create_ram(m, pc)) < 0 || (ret = pc_create_chardevs(m, pc)) < 0 ||
-        (ret = pc_create_devices(m, pc)) < 0 || (ret = pc_load_kernel_file(m, pc)) < 0 ||
-        (ret = pc_load_modules(m, pc)) < 0)
+        (ret = pc_create_devices(m, pc)) < 0 ||
+        (ret = pc_kernel_open(&pc->kernel, cfg, pc->low_ram_end)) < 0)
         return ret;
     m->vm_desc = (struct accel_vm_desc){
         .arch = CPU_ARCH_X86_64,
@@ -257,30 +196,20 @@ static int pc_create(struct machine *m)
 static int pc_boot(struct machine *m)
 {
     struct pc_board *pc = m->board_state;
-    const char *why = NULL;
-    uint32_t info_addr;
-    struct multiboot_boot b = {
-        .kernel = &pc->kernel,
-        .cmdline = pc->kernel_cmdline,
-        .modules = pc->modules,
-        .nr_modules = pc->nr_modules,
-        .e820 = &pc->e820,
-        .low_ram_end = pc->low_ram_end,
-    };
+    struct pc_boot_memory bm = {&m->mem, &pc->e820, pc->low_ram_end};
+    struct vcpu *bsp = &m->vcpus[0];
+    struct cpu_state state;
 
-    if (multiboot_load(&m->mem, &b, &info_addr, &why) < 0) {
-        log_error("-kernel %s: %s", m->cfg->kernel, why);
-        return -EFAULT;
-    }
     if (pc_mptable_write(&m->mem, PC_MPTABLE_BASE, m->nr_vcpus) < 0) {
         log_error("pc: cannot write the MP table");
         return -EFAULT;
     }
-    struct cpu_state state;
-    struct vcpu *bsp = &m->vcpus[0];
+    /* Start from the accelerator's reset state: the loader changes only what it defines. */
     int ret = m->accel->ops->vcpu_get_state(bsp, &state);
     if (ret == 0) {
-        multiboot_entry_state(&state.x86, (uint32_t)pc->kernel.entry, info_addr);
+        ret = pc_kernel_load(&pc->kernel, &bm, &state.x86);
+        if (ret < 0)
+            return ret;
         ret = m->accel->ops->vcpu_set_state(bsp, &state);
     }
     if (ret < 0)
@@ -308,12 +237,7 @@ static void pc_destroy(struct machine *m)
     chardev_close(&pc->serial_chr);
     chardev_close(&pc->debugcon_chr);
     free(pc->testdev);
-    free(pc->kernel_file);
-    g_free(pc->kernel_cmdline);
-    for (unsigned i = 0; i < pc->nr_modules; i++) {
-        free(pc->module_files[i]);
-        g_free(pc->module_cmdlines[i]);
-    }
+    pc_kernel_close(&pc->kernel);
     free(pc);
     m->board_state = NULL;
 }

@@ -75,7 +75,7 @@ def cases(guest_dir):
                                 ["-D", "/nonexistent/dir/log"]),
         "not-multiboot": (b"\x00" * 9000, [], 1, ["no multiboot header"]),
         "empty-kernel": (b"", [], 1, ["no multiboot header"]),
-        "bzimage": (bzimage_like(), [], 1, ["bzImage", "not built yet"]),
+        "bzimage": (bzimage_like(), [], 1, ["Linux bzImage", "not built yet"]),
         "elf-phoff-outside": (elf32([good_segment()], phoff=0x7fffff00), [], 1,
                               ["program headers"]),
         "elf-phnum-huge": (elf32([good_segment()], phnum=0xffff), [], 1, ["program headers"]),
