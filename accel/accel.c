@@ -39,11 +39,22 @@ int accel_list_valid(const char *list)
     }
 }
 
+/* Tries one accelerator; on failure *why says what stops it. Main thread only. */
+static bool accel_try(const struct accel_entry *e, struct accel *accel, const char **why)
+{
+    static char not_built[96];
+
+    snprintf(not_built, sizeof(not_built),
+             "the %s accelerator is not built yet in this version of kestrel", e->name);
+    *why = not_built;
+    if (!e->ops || e->ops->probe(why) < 0)
+        return false;
+    *accel = (struct accel){.ops = e->ops};
+    return true;
+}
+
 int accel_select(const char *list, struct accel *accel)
 {
-    const char *prev_failure = NULL;
-    const char *prev_name = NULL;
-
     if (accel_list_valid(list) < 0) {
         log_error("-accel %s: unknown accelerator (choose kvm, tcg or kvm:tcg)", list);
         return ACCEL_UNKNOWN;
@@ -51,25 +62,16 @@ int accel_select(const char *list, struct accel *accel)
     for (const char *p = list;;) {
         size_t len = strcspn(p, ":");
         const struct accel_entry *e = accel_lookup(p, len);
-        const char *why = "not built yet";
-        if (prev_failure)
-            log_notice("%s is not usable (%s); falling back to %s", prev_name, prev_failure,
-                       e->name);
-        if (e->ops && e->ops->probe(&why) == 0) {
-            *accel = (struct accel){.ops = e->ops};
+        const char *why;
+        if (accel_try(e, accel, &why))
             return ACCEL_OK;
-        }
         if (!p[len]) {
-            if (!e->ops)
-                log_error("-accel %s: the %s accelerator is not built yet in this version of "
-                          "kestrel; use -accel kvm",
-                          e->name, e->name);
-            else
-                log_error("-accel %s: %s", e->name, why);
+            log_error("-accel %s: %s%s", list, why,
+                      strchr(list, ':') ? "; no accelerator in the list is usable" : "");
             return ACCEL_UNAVAILABLE;
         }
-        prev_failure = why;
-        prev_name = e->name;
         p += len + 1;
+        len = strcspn(p, ":");
+        log_notice("%s is not usable (%s); falling back to %.*s", e->name, why, (int)len, p);
     }
 }

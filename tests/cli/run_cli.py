@@ -7,6 +7,7 @@ message names what it is about, and that kestrel did not die by a signal or a sa
 """
 import argparse
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -45,10 +46,26 @@ def bzimage_like():
     return bytes(data)
 
 
+# Runs the command in a private mount namespace where /dev/kvm is missing (a fresh /dev)
+# or unusable (/dev/null bound over it), to check the -accel fallback without touching the
+# host. Needs root; without it the case is skipped, saying so.
+HIDE_KVM = {
+    "missing": 'mount -t tmpfs none /dev && exec "$@"',
+    "unusable": 'mount --bind /dev/null /dev/kvm && exec "$@"',
+}
+SKIP = 77
+
+
 # name: (file contents or None, extra args, expected status, substrings stderr must hold)
 def cases(guest_dir):
     hello = os.path.join(guest_dir, "hello.elf")
     return {
+        "kvm-missing": (None, ["-accel", "kvm", "-kernel", hello], 1,
+                        ["/dev/kvm does not exist"]),
+        "kvm-unusable-fallback": (None, ["-accel", "kvm:tcg", "-kernel", hello], 1,
+                                  ["kvm is not usable", "falling back to tcg",
+                                   "the tcg accelerator is not built yet",
+                                   "no accelerator in the list is usable"]),
         "unknown-option": (None, ["-frobnicate"], 2, ["-frobnicate", "unknown option"]),
         "bad-memory": (None, ["-m", "lots"], 2, ["-m", "lots"]),
         "missing-argument": (None, ["-kernel"], 2, ["-kernel", "requires an argument"]),
@@ -59,7 +76,7 @@ def cases(guest_dir):
                            ["isa-debug-exit"]),
         "stray-argument": (None, ["hello.elf"], 2, ["hello.elf"]),
         "tcg-not-built": (None, ["-accel", "tcg", "-kernel", hello], 1,
-                          ["tcg", "not built yet"]),
+                          ["-accel tcg: the tcg accelerator is not built yet"]),
         "drive-not-built": (None, ["-drive", "file=disk.img"], 1, ["-drive", "not built yet"]),
         "gdb-not-built": (None, ["-s"], 1, ["-s", "not built yet"]),
         "bios-not-built": (None, ["-bios", "bios.bin", "-kernel", hello], 1,
@@ -120,6 +137,13 @@ def main():
             cmd += ["-kernel", path]
             want_msgs = want_msgs + [path]
         cmd += extra
+        hide = {"kvm-missing": "missing", "kvm-unusable-fallback": "unusable"}.get(args.case)
+        if hide:
+            if os.geteuid() != 0 or not shutil.which("unshare"):
+                print("SKIP: hiding /dev/kvm needs root and unshare(1)")
+                return SKIP
+            cmd = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                   HIDE_KVM[hide], "sh"] + cmd
         print("$ " + " ".join(cmd))
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                            timeout=60, cwd=tmp)
