@@ -37,7 +37,7 @@ int main(int argc, char **argv)
     if (!m)
         return 1;
     struct accel accel;
-    if (accel_select(config.accel, &accel) != ACCEL_OK) {
+    if (accel_select(config.accel, m->board->arch, &accel) != ACCEL_OK) {
         machine_destroy(m);
         return 1;
     }

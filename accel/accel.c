@@ -8,6 +8,7 @@
 #include "core/log.h"
 
 extern const struct accel_ops kvm_accel_ops;
+extern const struct accel_ops tcg_accel_ops;
 
 struct accel_entry {
     const char *name;
@@ -16,7 +17,7 @@ struct accel_entry {
 
 static const struct accel_entry accel_table[] = {
     {"kvm", &kvm_accel_ops},
-    {"tcg", NULL},
+    {"tcg", &tcg_accel_ops},
 };
 
 static const struct accel_entry *accel_lookup(const char *name, size_t len)
@@ -40,20 +41,21 @@ int accel_list_valid(const char *list)
 }
 
 /* Tries one accelerator; on failure *why says what stops it. Main thread only. */
-static bool accel_try(const struct accel_entry *e, struct accel *accel, const char **why)
+static bool accel_try(const struct accel_entry *e, enum cpu_arch arch, struct accel *accel,
+                      const char **why)
 {
     static char not_built[96];
 
     snprintf(not_built, sizeof(not_built),
              "the %s accelerator is not built yet in this version of kestrel", e->name);
     *why = not_built;
-    if (!e->ops || e->ops->probe(why) < 0)
+    if (!e->ops || e->ops->probe(why) < 0 || !e->ops->supports(arch, why))
         return false;
     *accel = (struct accel){.ops = e->ops};
     return true;
 }
 
-int accel_select(const char *list, struct accel *accel)
+int accel_select(const char *list, enum cpu_arch arch, struct accel *accel)
 {
     if (accel_list_valid(list) < 0) {
         log_error("-accel %s: unknown accelerator (choose kvm, tcg or kvm:tcg)", list);
@@ -63,7 +65,7 @@ int accel_select(const char *list, struct accel *accel)
         size_t len = strcspn(p, ":");
         const struct accel_entry *e = accel_lookup(p, len);
         const char *why;
-        if (accel_try(e, accel, &why))
+        if (accel_try(e, arch, accel, &why))
             return ACCEL_OK;
         if (!p[len]) {
             log_error("-accel %s: %s%s", list, why,

@@ -24,6 +24,9 @@ struct accel_vm_desc {
     bool x86_pit;
     uint64_t x86_tss_addr;          /* three pages, outside RAM */
     uint64_t x86_identity_map_addr; /* one page, outside RAM */
+    /* TCG: the code cache size (0: the default) and one guest instruction per block. */
+    uint64_t tcg_cache_size;
+    bool tcg_one_insn_per_tb;
 };
 
 /* Why vcpu_run returned: something the board or machine must handle. */
@@ -46,6 +49,8 @@ struct accel_ops {
     const char *name;
     /* Checks that the accelerator can run here; on failure returns -errno and a reason. */
     int (*probe)(const char **why);
+    /* Whether it can run guests of this architecture; if not, *why says so. */
+    bool (*supports)(enum cpu_arch arch, const char **why);
     /* Creates the VM described by desc. */
     int (*vm_create)(struct accel *accel, const struct accel_vm_desc *desc);
     void (*vm_destroy)(struct accel *accel);
@@ -60,7 +65,10 @@ struct accel_ops {
     int (*vcpu_run)(struct vcpu *vcpu, struct vcpu_exit *exit);
     int (*vcpu_get_state)(struct vcpu *vcpu, struct cpu_state *state);
     int (*vcpu_set_state)(struct vcpu *vcpu, const struct cpu_state *state);
-    /* Drives an interrupt line of the VM's interrupt controller. Any thread. */
+    /*
+     * Drives an interrupt line. Any thread. Under KVM on x86 a line is a GSI of the in-kernel
+     * irqchip; under TCG it is a hart's own interrupt input, (hart << 8) | input number.
+     */
     void (*set_irq)(struct accel *accel, uint32_t line, int level);
     /* Makes vcpu_run on the vCPU's thread return VCPU_EXIT_KICKED soon. Any thread. */
     void (*vcpu_kick)(struct vcpu *vcpu);
@@ -81,9 +89,10 @@ enum accel_choice_result {
 int accel_list_valid(const char *list);
 
 /*
- * Picks the first usable accelerator from a QEMU-style list ("kvm", "tcg", "kvm:tcg").
- * A fallback prints a one-line notice. Errors are reported to the user here.
+ * Picks the first accelerator from a QEMU-style list ("kvm", "tcg", "kvm:tcg") that is
+ * usable here and runs guests of arch. A fallback prints a one-line notice. Errors are
+ * reported to the user here.
  */
-int accel_select(const char *list, struct accel *accel);
+int accel_select(const char *list, enum cpu_arch arch, struct accel *accel);
 
 #endif

@@ -30,6 +30,8 @@ struct vm_config {
     bool pc_testdev;      /* -device pc-testdev */
     uint32_t log_mask;    /* -d */
     const char *log_file; /* -D */
+    bool tcg_one_insn_per_tb; /* -accel tcg,one-insn-per-tb=on or -singlestep */
+    uint64_t tcg_cache_size;  /* -accel tcg,tb-size=MiB */
 };
 
 #endif

@@ -29,8 +29,13 @@ int file_read_all(const char *what, const char *path, uint64_t max_size, uint8_t
         return file_fail(what, path, errno, -1, NULL);
     if (fstat(fd, &st) < 0)
         return file_fail(what, path, errno, fd, NULL);
-    if (!S_ISREG(st.st_mode))
-        return file_fail(what, path, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, fd, NULL);
+    if (S_ISDIR(st.st_mode))
+        return file_fail(what, path, EISDIR, fd, NULL);
+    if (!S_ISREG(st.st_mode)) {
+        log_error("%s %s: not a regular file", what, path);
+        close(fd);
+        return -EINVAL;
+    }
     if ((uint64_t)st.st_size > max_size) {
         log_error("%s %s: %lld bytes is larger than guest RAM allows (%llu)", what, path,
                   (long long)st.st_size, (unsigned long long)max_size);

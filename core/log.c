@@ -93,6 +93,11 @@ void log_close(void)
     log_file = NULL;
 }
 
+FILE *log_stream(void)
+{
+    return log_file ? log_file : stderr;
+}
+
 void log_debug(const char *fmt, ...)
 {
     va_list ap;

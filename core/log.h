@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Debug categories selectable with -d, named as in QEMU. */
 enum log_mask_bit {
@@ -31,6 +32,9 @@ static inline bool log_enabled(uint32_t bit)
 {
     return (log_mask & bit) != 0;
 }
+
+/* Where debug output goes: the -D file or stderr. */
+FILE *log_stream(void);
 
 /* Debug output for an enabled category, to the -D file or stderr. */
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

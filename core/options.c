@@ -150,12 +150,53 @@ static void append_accel(struct vm_config *cfg, const char *list)
     g_free(joined);
 }
 
+static enum options_result opt_accel_props(struct vm_config *cfg, const char *opt,
+                                            const struct kv_list *l)
+{
+    const char *one = kv_get(l, "one-insn-per-tb"), *size = kv_get(l, "tb-size");
+    uint64_t mib;
+
+    if (one && strcmp(one, "on") != 0 && strcmp(one, "off") != 0)
+        return usage_error(opt, "one-insn-per-tb takes on or off, not '%s'", one);
+    if (one)
+        cfg->tcg_one_insn_per_tb = strcmp(one, "on") == 0;
+    if (size) {
+        if (parse_u64(size, 4096, &mib) < 0 || mib < 1)
+            return usage_error(opt, "tb-size takes a code cache size in MiB (1-4096), "
+                                    "not '%s'", size);
+        cfg->tcg_cache_size = mib << 20;
+    }
+    return OPTIONS_RUN;
+}
+
 static enum options_result opt_accel(struct vm_config *cfg, const char *opt, const char *arg)
 {
-    if (accel_list_valid(arg) < 0)
-        return usage_error(opt, "unknown accelerator in '%s' (choose kvm, tcg or kvm:tcg)",
-                           arg);
-    append_accel(cfg, arg);
+    static const char *const keys[] = {"", "one-insn-per-tb", "tb-size", "thread", NULL};
+    struct kv_list l;
+    enum options_result r = OPTIONS_RUN;
+
+    if (kv_parse(arg, &l) < 0 || kv_unknown(&l, keys) || !kv_get(&l, "")) {
+        r = usage_error(opt, "unsupported accelerator options in '%s' "
+                             "(kestrel takes NAME[,one-insn-per-tb=on][,tb-size=MiB])", arg);
+    } else if (accel_list_valid(kv_get(&l, "")) < 0) {
+        r = usage_error(opt, "unknown accelerator in '%s' (choose kvm, tcg or kvm:tcg)", arg);
+    } else {
+        const char *thread = kv_get(&l, "thread");
+        if (thread && strcmp(thread, "single") != 0)
+            r = not_built(opt, "multi-threaded TCG (thread=multi)");
+        else
+            r = opt_accel_props(cfg, opt, &l);
+        if (r == OPTIONS_RUN)
+            append_accel(cfg, g_intern_string(kv_get(&l, "")));
+    }
+    kv_free(&l);
+    return r;
+}
+
+static enum options_result opt_singlestep(struct vm_config *c, const char *o, const char *a)
+{
+    (void)o, (void)a;
+    c->tcg_one_insn_per_tb = true;
     return OPTIONS_RUN;
 }
 
@@ -389,13 +430,15 @@ static void print_help(void)
 {
     printf("Usage: kestrel [options]\n"
            "Runs a virtual machine. Option names follow QEMU's.\n\n"
-           "  -M, -machine NAME[,accel=A]  board (pc; -M help lists them)\n"
+           "  -M, -machine NAME[,accel=A]  board (pc or virt; -M help lists them)\n"
            "  -accel kvm|tcg|kvm:tcg      accelerator, with fallback (default kvm:tcg)\n"
+           "  -accel tcg,one-insn-per-tb=on,tb-size=MiB   TCG: one guest insn per block\n"
            "  -enable-kvm                 same as -accel kvm\n"
            "  -m SIZE                     guest RAM (MiB, or with K/M/G/T suffix; "
            "default 128M)\n"
            "  -smp N                      number of vCPUs, one host thread each\n"
-           "  -kernel FILE                multiboot kernel (ELF32/ELF64 or a.out kludge)\n"
+           "  -kernel FILE                pc: multiboot kernel; virt: RISC-V ELF program\n"
+           "  -bios none                  virt: no firmware; -kernel runs in M mode\n"
            "  -initrd 'FILE ARGS,...'     multiboot modules\n"
            "  -append CMDLINE             kernel command line\n"
            "  -serial stdio|file:PATH|null|none   COM1 backend (default stdio)\n"
@@ -443,6 +486,8 @@ static const struct option_def {
     {"hda", true, opt_later_io},     {"cdrom", true, opt_later_io},
     {"h", false, opt_help},          {"help", false, opt_help},
     {"version", false, opt_version},
+    {"singlestep", false, opt_singlestep},
+    {"one-insn-per-tb", false, opt_singlestep},
 };
 
 static const struct option_def *option_find(const char *name)

@@ -10,9 +10,11 @@
 #include "core/main_loop.h"
 
 extern const struct board_ops pc_board_ops;
+extern const struct board_ops virt_board_ops;
 
 static const struct board_ops *const machine_boards[] = {
     &pc_board_ops,
+    &virt_board_ops,
 };
 
 const struct board_ops *machine_find_board(const char *name)

@@ -55,6 +55,14 @@ static int kvm_probe(const char **why)
     return vm < 0 ? vm : 0;
 }
 
+static bool kvm_supports(enum cpu_arch arch, const char **why)
+{
+    if (arch == CPU_ARCH_X86_64)
+        return true;
+    *why = "KVM on this host runs only x86-64 guests";
+    return false;
+}
+
 static int kvm_check_caps(struct kvm_vm *vm, const char **missing)
 {
     static const struct {
@@ -190,6 +198,7 @@ static void kvm_set_irq(struct accel *accel, uint32_t line, int level)
 const struct accel_ops kvm_accel_ops = {
     .name = "kvm",
     .probe = kvm_probe,
+    .supports = kvm_supports,
     .vm_create = kvm_vm_create,
     .vm_destroy = kvm_vm_destroy,
     .map_ram = kvm_map_ram,

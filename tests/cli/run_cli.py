@@ -40,6 +40,16 @@ def good_segment(paddr=0x100000, filesz=0x100, memsz=0x1000, off=0):
     return (off, paddr, paddr, filesz, memsz)
 
 
+def riscv_elf64(entry=0x80000000):
+    """A minimal RV64 ELF: one segment of `wfi; j .` at entry."""
+    code = struct.pack("<II", 0x10500073, 0x0000006f)
+    eh = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
+    eh += struct.pack("<HHIQQQIHHHHHH", 2, 243, 1, entry, 64, 0, 0, 64, 56, 1, 64, 0, 0)
+    ph = struct.pack("<IIQQQQQQ", 1, 7, 0x1000, entry, entry, len(code), len(code), 0x1000)
+    body = eh + ph
+    return body + bytes(0x1000 - len(body)) + code
+
+
 def bzimage_like():
     data = bytearray(0x1000)
     data[0x202:0x206] = b"HdrS"
@@ -54,6 +64,8 @@ HIDE_KVM = {
     "unusable": 'mount --bind /dev/null /dev/kvm && exec "$@"',
 }
 SKIP = 77
+# Cases with a valid kernel whose error is about the machine, not the file.
+ABOUT_THE_MACHINE = {"virt-kvm-cannot", "virt-smp-not-built"}
 
 
 # name: (file contents or None, extra args, expected status, substrings stderr must hold)
@@ -64,7 +76,7 @@ def cases(guest_dir):
                         ["/dev/kvm does not exist"]),
         "kvm-unusable-fallback": (None, ["-accel", "kvm:tcg", "-kernel", hello], 1,
                                   ["kvm is not usable", "falling back to tcg",
-                                   "the tcg accelerator is not built yet",
+                                   "TCG has no x86-64 frontend yet",
                                    "no accelerator in the list is usable"]),
         "unknown-option": (None, ["-frobnicate"], 2, ["-frobnicate", "unknown option"]),
         "bad-memory": (None, ["-m", "lots"], 2, ["-m", "lots"]),
@@ -75,8 +87,24 @@ def cases(guest_dir):
         "bad-debug-exit": (None, ["-device", "isa-debug-exit,iobase=0x1ffff"], 2,
                            ["isa-debug-exit"]),
         "stray-argument": (None, ["hello.elf"], 2, ["hello.elf"]),
-        "tcg-not-built": (None, ["-accel", "tcg", "-kernel", hello], 1,
-                          ["-accel tcg: the tcg accelerator is not built yet"]),
+        "tcg-x86-not-built": (None, ["-accel", "tcg", "-kernel", hello], 1,
+                              ["-accel tcg: TCG has no x86-64 frontend yet"]),
+        "virt-needs-bios-none": (None, ["-M", "virt", "-kernel", hello], 1,
+                                 ["OpenSBI) is not built yet", "-bios none"]),
+        "virt-bios-file-not-built": (None, ["-M", "virt", "-bios", "fw.bin", "-kernel", hello],
+                                     1, ["-bios fw.bin", "not built yet"]),
+        "virt-x86-kernel": (None, ["-M", "virt", "-bios", "none", "-kernel", hello], 1,
+                            ["not a 64-bit RISC-V ELF file"]),
+        "virt-kvm-cannot": (riscv_elf64(), ["-M", "virt", "-accel", "kvm", "-bios", "none"], 1,
+                            ["KVM on this host runs only x86-64 guests"]),
+        "virt-smp-not-built": (riscv_elf64(), ["-M", "virt", "-accel", "tcg", "-bios", "none",
+                                               "-smp", "2"], 1,
+                               ["TCG runs one vCPU", "-smp 1"]),
+        "virt-elf-outside-ram": (riscv_elf64(entry=0x1000), ["-M", "virt", "-accel", "tcg",
+                                                             "-bios", "none"], 1,
+                                 ["lies outside RAM"]),
+        "kernel-not-regular": (None, ["-kernel", "/dev/null"], 1,
+                               ["-kernel /dev/null", "not a regular file"]),
         "drive-not-built": (None, ["-drive", "file=disk.img"], 1, ["-drive", "not built yet"]),
         "gdb-not-built": (None, ["-s"], 1, ["-s", "not built yet"]),
         "bios-not-built": (None, ["-bios", "bios.bin", "-kernel", hello], 1,
@@ -135,7 +163,8 @@ def main():
             with open(path, "wb") as f:
                 f.write(content)
             cmd += ["-kernel", path]
-            want_msgs = want_msgs + [path]
+            if args.case not in ABOUT_THE_MACHINE:
+                want_msgs = want_msgs + [path]
         cmd += extra
         hide = {"kvm-missing": "missing", "kvm-unusable-fallback": "unusable"}.get(args.case)
         if hide:

@@ -1,0 +1,35 @@
+/* The soft-MMU TLB: entries generated code compares inline, and the slow paths behind them. */
+#ifndef KESTREL_ACCEL_TCG_TLB_H
+#define KESTREL_ACCEL_TCG_TLB_H
+
+#include <stdint.h>
+
+/*
+ * One entry, 32 bytes. The tags hold a page-aligned guest virtual address; low bits flag
+ * why an access must take the slow path. Any flag makes the inline comparison fail.
+ * Bits 0-2 stay clear: an aligned access compares its low address bits against them.
+ */
+struct tlb_entry {
+    uint64_t addr_read;
+    uint64_t addr_write;
+    uint64_t addr_code;
+    uintptr_t addend; /* host address = guest virtual address + addend (RAM pages) */
+};
+
+#define TLB_ENTRY_BITS 5
+#define TLB_INVALID (1ull << 3)  /* no translation: fill it */
+#define TLB_MMIO (1ull << 4)     /* device memory: dispatch through the io bus */
+#define TLB_NOTDIRTY (1ull << 5) /* RAM holding translated code: writes invalidate it */
+#define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY)
+
+/* What the slow path needs that the inline entry has no room for. */
+struct tlb_side {
+    uint64_t paddr; /* the page's guest physical address */
+};
+
+enum tlb_access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2 };
+
+/* Page protections a frontend's walk grants. */
+enum { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * The RISC-V ACLINT as QEMU's virt board lays it out (the SiFive CLINT layout): per-hart
+ * MSWI software-interrupt bits, MTIMER mtimecmp registers, and the shared mtime counter.
+ */
+#ifndef KESTREL_HW_TIMER_ACLINT_H
+#define KESTREL_HW_TIMER_ACLINT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "core/io.h"
+#include "core/irq.h"
+
+#define ACLINT_MAX_HARTS 64
+#define ACLINT_SIZE 0x10000
+#define ACLINT_MTIMECMP_BASE 0x4000
+#define ACLINT_MTIME 0xbff8
+
+struct host_timer;
+
+struct aclint_hart {
+    struct irq_line msip_line; /* to the hart's machine software interrupt input */
+    struct irq_line mtip_line; /* to its machine timer interrupt input */
+    uint32_t msip;
+    uint64_t mtimecmp;
+    struct host_timer *timer;
+    struct aclint *owner;
+};
+
+struct aclint {
+    pthread_mutex_t lock;
+    unsigned nr_harts;
+    uint64_t timebase_hz;
+    int64_t base_ns;    /* host time at which mtime read mtime_offset */
+    uint64_t mtime_offset;
+    struct aclint_hart hart[ACLINT_MAX_HARTS];
+};
+
+/* lines: per hart, its MSIP and MTIP inputs. */
+int aclint_init(struct aclint *c, unsigned nr_harts, uint64_t timebase_hz,
+                const struct irq_line *msip, const struct irq_line *mtip);
+void aclint_destroy(struct aclint *c);
+void aclint_reset(struct aclint *c);
+uint64_t aclint_read_mtime(void *opaque);
+io_handler_fn aclint_io;
+
+#endif

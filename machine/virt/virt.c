@@ -1,0 +1,245 @@
+/* The RISC-V virt board: QEMU's memory map, ACLINT, PLIC, 16550A, test finisher, an FDT. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/chardev.h"
+#include "core/file.h"
+#include "core/log.h"
+#include "hw/char/uart16550.h"
+#include "hw/intc/plic.h"
+#include "hw/misc/sifive_test.h"
+#include "hw/timer/aclint.h"
+#include "machine/elf_loader.h"
+#include "machine/machine.h"
+#include "machine/virt/virt_fdt.h"
+#include "machine/virt/virt_memmap.h"
+#include "vcpu/riscv/cpu.h"
+
+#define VIRT_DEFAULT_RAM (128ull << 20)
+#define VIRT_MIN_RAM (16ull << 20)
+#define VIRT_FDT_ALIGN (2ull << 20)
+#define EM_RISCV 243
+
+struct virt_board {
+    uint64_t ram_size;
+    struct chardev serial_chr;
+    struct uart16550 uart;
+    struct plic plic;
+    struct aclint aclint;
+    struct sifive_test test;
+    uint8_t *kernel_file;
+    size_t kernel_len;
+    struct elf_image kernel;
+    void *fdt;
+    size_t fdt_size;
+    uint64_t fdt_addr;
+};
+
+/* A hart's interrupt input, through the accelerator: (hart << 8) | input number. */
+static struct irq_line hart_line(struct machine *m, unsigned hart, unsigned irq)
+{
+    return irq_line_make(&m->irqchip, (hart << 8) | irq);
+}
+
+static int virt_register(struct io_bus *bus, uint64_t base, uint64_t size, io_handler_fn *fn,
+                         void *dev, const char *name)
+{
+    int ret = io_bus_register(bus, base, size, fn, dev, name);
+
+    if (ret < 0)
+        log_error("virt: %s at 0x%" PRIx64 " overlaps another device", name, base);
+    return ret;
+}
+
+static int virt_create_devices(struct machine *m, struct virt_board *v)
+{
+    struct irq_line msip[ACLINT_MAX_HARTS], mtip[ACLINT_MAX_HARTS];
+    struct irq_line contexts[PLIC_MAX_CONTEXTS];
+
+    for (unsigned h = 0; h < m->nr_vcpus; h++) {
+        msip[h] = hart_line(m, h, IRQ_M_SOFT);
+        mtip[h] = hart_line(m, h, IRQ_M_TIMER);
+        contexts[2 * h] = hart_line(m, h, IRQ_M_EXT);
+        contexts[2 * h + 1] = hart_line(m, h, IRQ_S_EXT);
+    }
+    if (aclint_init(&v->aclint, m->nr_vcpus, VIRT_TIMEBASE_HZ, msip, mtip) < 0)
+        return -ENOMEM;
+    riscv_set_time_source(aclint_read_mtime, &v->aclint);
+    plic_init(&v->plic, 2 * m->nr_vcpus, contexts);
+    uart16550_init(&v->uart, &v->serial_chr, irq_line_make(&v->plic.chip, VIRT_UART0_IRQ), 0);
+    chardev_start_input(&v->serial_chr);
+    v->test.runstate = &m->runstate;
+    if (virt_register(&m->mmio, VIRT_TEST_BASE, SIFIVE_TEST_SIZE, sifive_test_io, &v->test,
+                      "sifive_test") ||
+        virt_register(&m->mmio, VIRT_CLINT_BASE, ACLINT_SIZE, aclint_io, &v->aclint, "clint") ||
+        virt_register(&m->mmio, VIRT_PLIC_BASE, PLIC_SIZE, plic_io, &v->plic, "plic") ||
+        virt_register(&m->mmio, VIRT_UART0_BASE, VIRT_UART0_SIZE, uart16550_io, &v->uart,
+                      "serial"))
+        return -EEXIST;
+    return 0;
+}
+
+static int virt_load_kernel_file(struct machine *m, struct virt_board *v)
+{
+    const char *path = m->cfg->kernel;
+    const char *why = NULL;
+
+    if (file_read_all("-kernel", path, v->ram_size, &v->kernel_file, &v->kernel_len) < 0)
+        return -EINVAL;
+    int ret = elf_parse(v->kernel_file, v->kernel_len, &v->kernel, &why);
+    if (ret == -ENOEXEC) {
+        log_error("-kernel %s: not an ELF file; booting a Linux Image needs firmware "
+                  "(-bios), which is not built yet for the virt machine", path);
+        return ret;
+    }
+    if (ret == 0 && (v->kernel.elf_class != 64 || v->kernel.machine != EM_RISCV)) {
+        why = "not a 64-bit RISC-V ELF file";
+        ret = -EINVAL;
+    }
+    if (ret < 0) {
+        log_error("-kernel %s: cannot load: %s", path, why);
+        return ret;
+    }
+    return 0;
+}
+
+static int virt_check_firmware(const struct vm_config *cfg)
+{
+    if (!cfg->bios) {
+        log_error("the virt machine's default firmware (OpenSBI) is not built yet; "
+                  "run bare-metal programs with -bios none -kernel PROG.elf");
+        return -ENOTSUP;
+    }
+    if (strcmp(cfg->bios, "none") != 0) {
+        log_error("-bios %s: loading firmware on the virt machine is not built yet; "
+                  "use -bios none -kernel PROG.elf", cfg->bios);
+        return -ENOTSUP;
+    }
+    if (!cfg->kernel) {
+        log_error("no -kernel given: with -bios none the virt machine needs a program "
+                  "(-kernel PROG.elf)");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int virt_create(struct machine *m)
+{
+    const struct vm_config *cfg = m->cfg;
+    struct virt_board *v = calloc(1, sizeof(*v));
+    int ret;
+
+    if (!v)
+        return -ENOMEM;
+    m->board_state = v;
+    if ((ret = virt_check_firmware(cfg)) < 0)
+        return ret;
+    v->ram_size = cfg->ram_size ? cfg->ram_size : VIRT_DEFAULT_RAM;
+    if (v->ram_size < VIRT_MIN_RAM) {
+        log_error("-m: the virt machine needs at least %llu MiB of RAM",
+                  (unsigned long long)(VIRT_MIN_RAM >> 20));
+        return -EINVAL;
+    }
+    ret = guest_memory_add_ram(&m->mem, VIRT_DRAM_BASE, v->ram_size);
+    if (ret < 0) {
+        log_error("-m: cannot reserve %llu MiB of guest RAM: %s",
+                  (unsigned long long)(v->ram_size >> 20), strerror(-ret));
+        return ret;
+    }
+    if (chardev_open(&v->serial_chr, "-serial", cfg->serial, &m->runstate) < 0)
+        return -EINVAL;
+    if ((ret = virt_create_devices(m, v)) < 0 || (ret = virt_load_kernel_file(m, v)) < 0)
+        return ret;
+    struct virt_fdt_params fp = {VIRT_DRAM_BASE, v->ram_size, m->nr_vcpus, cfg->append};
+    v->fdt = virt_fdt_build(&fp, &v->fdt_size);
+    if (!v->fdt) {
+        log_error("virt: building the device tree failed");
+        return -ENOMEM;
+    }
+    /* Where QEMU puts it: the top of RAM below 3 GiB, aligned down to 2 MiB. */
+    uint64_t top = VIRT_DRAM_BASE + v->ram_size;
+    if (top > 0xc0000000ull)
+        top = 0xc0000000ull;
+    v->fdt_addr = (top - v->fdt_size) & ~(VIRT_FDT_ALIGN - 1);
+    m->vm_desc = (struct accel_vm_desc){
+        .arch = CPU_ARCH_RISCV64,
+        .nr_vcpus = m->nr_vcpus,
+        .mem = &m->mem,
+        .pio = &m->pio,
+        .mmio = &m->mmio,
+        .tcg_one_insn_per_tb = cfg->tcg_one_insn_per_tb,
+        .tcg_cache_size = cfg->tcg_cache_size,
+    };
+    return 0;
+}
+
+static int virt_boot(struct machine *m)
+{
+    struct virt_board *v = m->board_state;
+    const struct elf_segment *bad = NULL;
+    struct cpu_state state;
+
+    if (elf_load(&v->kernel, v->kernel_file, &m->mem, &bad) < 0) {
+        log_error("-kernel %s: a segment at 0x%" PRIx64 " (+0x%" PRIx64 ") lies outside RAM "
+                  "(RAM is 0x%llx..0x%llx; try a larger -m)",
+                  m->cfg->kernel, bad->paddr, bad->memsz, VIRT_DRAM_BASE,
+                  (unsigned long long)(VIRT_DRAM_BASE + v->ram_size));
+        return -EFAULT;
+    }
+    if (guest_memory_write(&m->mem, v->fdt_addr, v->fdt, v->fdt_size) < 0) {
+        log_error("virt: the device tree does not fit in RAM");
+        return -EFAULT;
+    }
+    for (unsigned h = 0; h < m->nr_vcpus; h++) {
+        int ret = m->accel->ops->vcpu_get_state(&m->vcpus[h], &state);
+        if (ret < 0)
+            return ret;
+        /* As QEMU's reset vector leaves it: a0 = hart id, a1 = the device tree. */
+        state.riscv.pc = v->kernel.entry;
+        state.riscv.x[10] = h;
+        state.riscv.x[11] = v->fdt_addr;
+        state.riscv.priv = RISCV_PRIV_M;
+        ret = m->accel->ops->vcpu_set_state(&m->vcpus[h], &state);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
+static void virt_reset(struct machine *m)
+{
+    struct virt_board *v = m->board_state;
+
+    uart16550_reset(&v->uart);
+    plic_reset(&v->plic);
+    aclint_reset(&v->aclint);
+}
+
+static void virt_destroy(struct machine *m)
+{
+    struct virt_board *v = m->board_state;
+
+    if (!v)
+        return;
+    if (v->aclint.nr_harts)
+        aclint_destroy(&v->aclint);
+    riscv_set_time_source(NULL, NULL);
+    chardev_close(&v->serial_chr);
+    free(v->kernel_file);
+    free(v->fdt);
+    free(v);
+    m->board_state = NULL;
+}
+
+const struct board_ops virt_board_ops = {
+    .name = "virt",
+    .description = "RISC-V VirtIO board (QEMU's layout: ACLINT, PLIC, 16550A, test finisher)",
+    .arch = CPU_ARCH_RISCV64,
+    .default_ram_size = VIRT_DEFAULT_RAM,
+    .create = virt_create,
+    .boot = virt_boot,
+    .reset = virt_reset,
+    .destroy = virt_destroy,
+};

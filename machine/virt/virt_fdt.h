@@ -1,0 +1,17 @@
+/* The virt board's device tree, built with libfdt, describing what the board really has. */
+#ifndef KESTREL_MACHINE_VIRT_FDT_H
+#define KESTREL_MACHINE_VIRT_FDT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct virt_fdt_params {
+    uint64_t ram_base, ram_size;
+    unsigned nr_harts;
+    const char *bootargs;
+};
+
+/* A malloc'd flattened device tree, or NULL; *size gets its total size. */
+void *virt_fdt_build(const struct virt_fdt_params *p, size_t *size);
+
+#endif
