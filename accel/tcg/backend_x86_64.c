@@ -867,9 +867,12 @@ static void gen_call(struct backend *b)
 {
     const struct tcg_op *op = b->op;
     const struct tcg_helper *h = (const void *)(uintptr_t)op->args[op->nb_o + op->nb_i];
-    bool reads = !(h->flags & HELPER_NO_READ_GLOBALS) || (h->flags & HELPER_MAY_RAISE);
+    /* A helper that may change globals must find them current too, or the reload after the
+     * call would bring back stale values. */
+    bool sync = !(h->flags & HELPER_NO_READ_GLOBALS) || (h->flags & HELPER_MAY_RAISE) ||
+                !(h->flags & HELPER_NO_WRITE_GLOBALS);
 
-    if (reads)
+    if (sync)
         sync_globals(b, true);
     /* Nothing stays in a caller-saved register; then arguments load without conflicts. */
     for (int r = 0; r < 16; r++)
@@ -1091,6 +1094,8 @@ static void backend_reset(struct backend *b, struct tcg_ctx *s, const struct tcg
             if (is_pinned(tp)) {
                 tp->reg = tp->fixed_reg;
                 b->fixed_regs |= REG_BIT(tp->fixed_reg);
+                /* Chained blocks never write pinned registers back: memory may be stale. */
+                tp->mem_coherent = false;
             }
             break;
         default: tp->val_type = VAL_DEAD; break;

@@ -94,12 +94,16 @@ struct riscv_cpu {
     uint64_t menvcfg, senvcfg;
     uint64_t satp;
     uint64_t mhartid;
+    /* mcycle and minstret count host nanoseconds from a value software may set. */
+    uint64_t mcycle_offset, minstret_offset;
     uint8_t pmpcfg[RISCV_PMP_ENTRIES];
     uint64_t pmpaddr[RISCV_PMP_ENTRIES];
 
     /* The exception a helper is raising, delivered by the execution loop. */
     uint64_t excp_cause;
     uint64_t excp_tval;
+    /* The instruction a helper is executing, for mtval when it is illegal after all. */
+    uint32_t helper_insn;
 
     struct tcg_cpu tcg;
 };

@@ -37,8 +37,8 @@ enum {
 
 __attribute__((noreturn)) static void csr_illegal(struct riscv_cpu *env, uintptr_t retaddr)
 {
-    /* mtval for an illegal instruction is set by the translator's caller through pc. */
-    riscv_raise(env, EXCP_ILLEGAL_INSN, 0, retaddr);
+    /* mtval holds the instruction's bits, as for any illegal instruction. */
+    riscv_raise(env, EXCP_ILLEGAL_INSN, env->helper_insn, retaddr);
 }
 
 /* The cycle and retired-instruction counters run on host time, as QEMU does without icount. */
@@ -99,7 +99,8 @@ uint64_t riscv_csr_read(struct riscv_cpu *env, unsigned csr, uintptr_t retaddr)
     case CSR_FFLAGS: return env->fflags;
     case CSR_FRM: return env->frm;
     case CSR_FCSR: return (env->frm << 5) | env->fflags;
-    case CSR_CYCLE: case CSR_MCYCLE: case CSR_INSTRET: case CSR_MINSTRET: return host_ticks();
+    case CSR_CYCLE: case CSR_MCYCLE: return host_ticks() + env->mcycle_offset;
+    case CSR_INSTRET: case CSR_MINSTRET: return host_ticks() + env->minstret_offset;
     case CSR_TIME: return riscv_read_time();
     case CSR_SSTATUS: return mstatus_with_sd(env->mstatus) & SSTATUS_MASK;
     case CSR_SIE: return env->mie & env->mideleg;
@@ -273,10 +274,14 @@ void riscv_csr_write(struct riscv_cpu *env, unsigned csr, uint64_t v, uintptr_t 
         tlb_flush(&env->tcg);
         return;
     }
-    if (csr == CSR_MCYCLE || csr == CSR_MINSTRET ||
-        (csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) ||
+    if (csr == CSR_MCYCLE || csr == CSR_MINSTRET) {
+        /* They count on from the value written. */
+        *(csr == CSR_MCYCLE ? &env->mcycle_offset : &env->minstret_offset) = v - host_ticks();
+        return;
+    }
+    if ((csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) ||
         (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31))
-        return; /* writable, with no lasting effect on host-time counters */
+        return; /* no performance events: these stay zero */
     if (log_enabled(LOG_UNIMP))
         log_debug("unimp: riscv: CSR 0x%03x does not exist: illegal instruction\n", csr);
     csr_illegal(env, retaddr);

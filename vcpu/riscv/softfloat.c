@@ -338,41 +338,42 @@ SF_INLINE uint64_t sf_div(int p, int eb, uint64_t abits, uint64_t bbits, enum sf
     return sf_zero(p, eb, sign);
 }
 
-/* floor(sqrt(n)), by the digit-by-digit method; the remainder stays below 2^34. */
-static inline uint32_t sf_isqrt64(uint64_t n)
-{
-    uint64_t rem = 0, root = 0;
+/*
+ * Integer square roots by Heron's iteration x' = floor((x + floor(n / x)) / 2). Whatever x is,
+ * x' is never below floor(sqrt(n)) (AM-GM), so a final downward correction suffices. The
+ * start is the AM-GM bound sqrt(m) <= (m + 2) / (2 sqrt 2) for the significand m = n / 2^k in
+ * [1, 4), at most 6.1% high; each step squares the relative error and halves it, giving
+ * 2^-9, 2^-19, 2^-39, 2^-79: three steps for a 32-bit root, four for a 64-bit one.
+ */
 
-    for (int i = 0; i < 32; i++) {
-        rem = (rem << 2) | (n >> 62);
-        n <<= 2;
-        root <<= 1;
-        uint64_t trial = (root << 1) | 1;
-        if (rem >= trial) {
-            rem -= trial;
-            root |= 1;
-        }
-    }
-    return (uint32_t)root;
+/* floor(sqrt(n)) for n in [2^61, 2^63); *inexact if n is not a square. */
+static inline uint64_t sf_isqrt64(uint64_t n, uint64_t *inexact)
+{
+    uint64_t x = (n >> 32) + ((uint64_t)1 << 30); /* (m + 2) * 2^29 with m = n / 2^61 */
+
+    for (int i = 0; i < 3; i++)
+        x = (x + n / x) >> 1;
+    while (x * x > n)
+        x--;
+    *inexact = x * x != n;
+    return x;
 }
 
-/*
- * floor(sqrt(n)) for n in [2^124, 2^127): a 32-bit root of the top half (good to about 2^-30),
- * then one integer Newton step. That step, floor((x + floor(n / x)) / 2), is never below
- * floor(sqrt(n)) whatever x is (AM-GM), and from this start it is at most a few units above,
- * so only a downward correction is needed.
- */
-static inline uint64_t sf_isqrt128(unsigned __int128 n, uint64_t *rem_nonzero)
+/* floor(sqrt(n)) for n in [2^125, 2^127); *inexact if n is not a square. */
+static inline uint64_t sf_isqrt128(unsigned __int128 n, uint64_t *inexact)
 {
-    uint64_t hi = (uint64_t)(n >> 64), rem;
-    uint64_t x = (uint64_t)sf_isqrt64(hi) << 32; /* > hi, as the division needs */
-    uint64_t q = sf_div128(hi, (uint64_t)n, x, &rem);
-    uint64_t r = (uint64_t)(((unsigned __int128)x + q) >> 1);
+    uint64_t hi = (uint64_t)(n >> 64), lo = (uint64_t)n, rem;
+    uint64_t x = hi + ((uint64_t)1 << 62); /* (m + 2) * 2^61 with m = n / 2^125 */
 
-    while ((unsigned __int128)r * r > n)
-        r--;
-    *rem_nonzero = (unsigned __int128)r * r != n;
-    return r;
+    /* x > hi throughout (x >= floor(sqrt(n)) > n / 2^64), as the division needs. */
+    for (int i = 0; i < 4; i++) {
+        uint64_t q = sf_div128(hi, lo, x, &rem);
+        x = (uint64_t)(((unsigned __int128)x + q) >> 1);
+    }
+    while ((unsigned __int128)x * x > n)
+        x--;
+    *inexact = (unsigned __int128)x * x != n;
+    return x;
 }
 
 SF_INLINE uint64_t sf_sqrt(int p, int eb, uint64_t abits, enum sf_rounding rm, uint32_t *flags)
@@ -380,19 +381,19 @@ SF_INLINE uint64_t sf_sqrt(int p, int eb, uint64_t abits, enum sf_rounding rm, u
     struct sf_num a = sf_unpack(p, eb, abits);
 
     if (a.cls == SFC_FINITE && !a.sign) {
-        /* Make the exponent even; the root of sig * 2^(2k) is sqrt(sig) * 2^k. */
+        /*
+         * Scale the significand to [2^61, 2^63) (binary32) or [2^125, 2^127) (binary64) by a
+         * shift that leaves an even exponent: sqrt(n * 2^(2k)) = sqrt(n) * 2^k. Both shifts
+         * are exact, and the roots have at least 31 bits, enough for rounding either format.
+         */
         bool odd = a.exp & 1;
         uint64_t root, inexact;
         int32_t exp;
         if (p <= 31) {
-            /* sig has at most 31 significant bits, so the 32-bit root keeps >= 2 extra. */
-            uint64_t n = a.sig >> odd;
-            root = sf_isqrt64(n);
-            inexact = root * root != n;
-            exp = a.exp + odd;
+            root = sf_isqrt64(a.sig >> (2 - odd), &inexact);
+            exp = a.exp + 2 - odd;
         } else {
-            unsigned __int128 n = (unsigned __int128)a.sig << (62 + odd);
-            root = sf_isqrt128(n, &inexact);
+            root = sf_isqrt128((unsigned __int128)a.sig << (62 + odd), &inexact);
             exp = a.exp - 62 - odd;
         }
         return sf_round_pack(p, eb, false, exp / 2, root | inexact, rm, flags);

@@ -318,7 +318,7 @@ static bool trans_ecall_ebreak(struct dc *d)
     if (imm == 0)
         gen_raise(d, EXCP_ECALL_U + d->priv, 0);
     else if (imm == 1)
-        gen_raise(d, EXCP_BREAKPOINT, d->pc);
+        gen_raise(d, EXCP_BREAKPOINT, 0); /* mtval 0, as QEMU leaves it */
     else
         return false;
     return true;
@@ -332,6 +332,7 @@ __attribute__((noinline)) static uint64_t helper_csr(struct riscv_cpu *env, uint
     bool write = (csr_op >> 14) & 1, read = (csr_op >> 15) & 1;
     uint64_t old = 0;
 
+    env->helper_insn = (uint32_t)(csr_op >> 32);
     if (read || op != 1)
         old = riscv_csr_read(env, csr, ra);
     if (write)
@@ -355,7 +356,8 @@ static bool trans_csr(struct dc *d)
     /* csrrw always writes; csrrs/csrrc write only with a nonzero source register or uimm. */
     bool write = op == 1 || rs1 != 0;
     int value = imm ? tcg_const(S, TCG_I64, rs1) : gpr_src(d, rs1);
-    int64_t csr_op = csr | (op << 12) | ((int64_t)write << 14) | ((int64_t)(rd != 0) << 15);
+    int64_t csr_op = (int64_t)(csr | (op << 12) | ((uint64_t)write << 14) |
+                               ((uint64_t)(rd != 0) << 15) | ((uint64_t)d->raw << 32));
     int old = gpr_dst(d, rd);
 
     gen_helper(d, &csr_helper, old, S->env, tcg_const(S, TCG_I64, csr_op), value, -1);
@@ -364,14 +366,14 @@ static bool trans_csr(struct dc *d)
     return true;
 }
 
-__attribute__((noinline)) static void helper_mret(struct riscv_cpu *env)
+__attribute__((noinline)) static void helper_mret(struct riscv_cpu *env, uint64_t insn)
 {
     uintptr_t ra = (uintptr_t)__builtin_return_address(0);
     uint64_t s = env->mstatus;
     unsigned mpp = (unsigned)((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
 
     if (env->priv != RISCV_PRIV_M)
-        riscv_raise(env, EXCP_ILLEGAL_INSN, 0, ra);
+        riscv_raise(env, EXCP_ILLEGAL_INSN, insn, ra);
     env->pc = env->mepc;
     s = (s & ~MSTATUS_MIE) | ((s & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
     s |= MSTATUS_MPIE;
@@ -385,13 +387,13 @@ __attribute__((noinline)) static void helper_mret(struct riscv_cpu *env)
         env->tcg.exit_request = 1;
 }
 
-__attribute__((noinline)) static void helper_sret(struct riscv_cpu *env)
+__attribute__((noinline)) static void helper_sret(struct riscv_cpu *env, uint64_t insn)
 {
     uintptr_t ra = (uintptr_t)__builtin_return_address(0);
     uint64_t s = env->mstatus;
 
     if (env->priv < RISCV_PRIV_S || (env->priv == RISCV_PRIV_S && (s & MSTATUS_TSR)))
-        riscv_raise(env, EXCP_ILLEGAL_INSN, 0, ra);
+        riscv_raise(env, EXCP_ILLEGAL_INSN, insn, ra);
     env->pc = env->sepc;
     unsigned spp = (s & MSTATUS_SPP) ? RISCV_PRIV_S : RISCV_PRIV_U;
     s = (s & ~MSTATUS_SIE) | ((s & MSTATUS_SPIE) ? MSTATUS_SIE : 0);
@@ -405,9 +407,9 @@ __attribute__((noinline)) static void helper_sret(struct riscv_cpu *env)
         env->tcg.exit_request = 1;
 }
 
-static const struct tcg_helper mret_helper = {"mret", (void *)helper_mret, HELPER_MAY_RAISE, 1,
+static const struct tcg_helper mret_helper = {"mret", (void *)helper_mret, HELPER_MAY_RAISE, 2,
                                               false};
-static const struct tcg_helper sret_helper = {"sret", (void *)helper_sret, HELPER_MAY_RAISE, 1,
+static const struct tcg_helper sret_helper = {"sret", (void *)helper_sret, HELPER_MAY_RAISE, 2,
                                               false};
 
 static bool gen_xret(struct dc *d, const struct tcg_helper *h)
@@ -415,7 +417,7 @@ static bool gen_xret(struct dc *d, const struct tcg_helper *h)
     if (RD(d->insn) || RS1(d->insn))
         return false;
     tcg_gen_movi(S, TCG_I64, cpu_pc, (int64_t)d->pc);
-    gen_helper(d, h, -1, S->env, -1, -1, -1);
+    gen_helper(d, h, -1, S->env, tcg_const(S, TCG_I64, d->raw), -1, -1);
     tcg_gen_exit_tb(S, TCG_EXIT_NOCHAIN); /* pc, privilege and mode all changed */
     d->state = DISAS_NORETURN;
     return true;
@@ -431,37 +433,37 @@ static bool trans_sret(struct dc *d)
     return gen_xret(d, &sret_helper);
 }
 
-__attribute__((noinline)) static void helper_wfi(struct riscv_cpu *env)
+__attribute__((noinline)) static void helper_wfi(struct riscv_cpu *env, uint64_t insn)
 {
     uintptr_t ra = (uintptr_t)__builtin_return_address(0);
 
-    if (env->priv < RISCV_PRIV_M && (env->mstatus & MSTATUS_TW))
-        riscv_raise(env, EXCP_ILLEGAL_INSN, 0, ra);
-    if (env->priv == RISCV_PRIV_U)
-        riscv_raise(env, EXCP_ILLEGAL_INSN, 0, ra);
+    if ((env->priv < RISCV_PRIV_M && (env->mstatus & MSTATUS_TW)) || env->priv == RISCV_PRIV_U)
+        riscv_raise(env, EXCP_ILLEGAL_INSN, insn, ra);
     if (!riscv_has_work(&env->tcg))
         env->tcg.halted = true; /* the loop sleeps until an interrupt is pending */
 }
 
-static const struct tcg_helper wfi_helper = {"wfi", (void *)helper_wfi, HELPER_MAY_RAISE, 1,
-                                             false};
+static const struct tcg_helper wfi_helper = {
+    "wfi", (void *)helper_wfi, HELPER_MAY_RAISE | HELPER_NO_WRITE_GLOBALS, 2, false,
+};
 
 static bool trans_wfi(struct dc *d)
 {
     tcg_gen_movi(S, TCG_I64, cpu_pc, (int64_t)d->pc);
-    gen_helper(d, &wfi_helper, -1, S->env, -1, -1, -1);
+    gen_helper(d, &wfi_helper, -1, S->env, tcg_const(S, TCG_I64, d->raw), -1, -1);
     d->state = DISAS_UPDATE;
     return true;
 }
 
 __attribute__((noinline)) static void helper_sfence_vma(struct riscv_cpu *env, uint64_t vaddr,
-                                                        uint64_t all)
+                                                        uint64_t all_insn)
 {
     uintptr_t ra = (uintptr_t)__builtin_return_address(0);
 
     if (env->priv == RISCV_PRIV_U ||
         (env->priv == RISCV_PRIV_S && (env->mstatus & MSTATUS_TVM)))
-        riscv_raise(env, EXCP_ILLEGAL_INSN, 0, ra);
+        riscv_raise(env, EXCP_ILLEGAL_INSN, all_insn >> 1, ra);
+    bool all = all_insn & 1;
     if (all)
         tlb_flush(&env->tcg);
     else
@@ -481,7 +483,7 @@ static bool trans_sfence_vma(struct dc *d)
         return false;
     tcg_gen_movi(S, TCG_I64, cpu_pc, (int64_t)d->pc);
     gen_helper(d, &sfence_helper, -1, S->env, gpr_src(d, rs1),
-               tcg_const(S, TCG_I64, rs1 == 0), -1);
+               tcg_const(S, TCG_I64, (int64_t)((rs1 == 0) | ((uint64_t)d->raw << 1))), -1);
     d->state = DISAS_UPDATE; /* mappings of code may have changed */
     return true;
 }

@@ -12,8 +12,9 @@
 #define RM_DYN 7
 
 /* A helper's operation code: op | fmt << 6 | rm << 8 | instruction << 32 (for mtval). */
-#define FP_CODE(op, dbl, rm, insn) \
-    ((int64_t)(op) | ((int64_t)(dbl) << 6) | ((int64_t)(rm) << 8) | ((int64_t)(insn) << 32))
+#define FP_CODE(op, dbl, rm, insn)                                                          \
+    ((int64_t)((uint64_t)(op) | ((uint64_t)(dbl) << 6) | ((uint64_t)(rm) << 8) |           \
+               ((uint64_t)(insn) << 32)))
 #define CODE_OP(c) ((unsigned)((c) & 63))
 #define CODE_DBL(c) ((unsigned)((c) >> 6) & 1)
 #define CODE_RM(c) ((unsigned)((c) >> 8) & 7)
