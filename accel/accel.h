@@ -27,6 +27,7 @@ struct accel_vm_desc {
     /* TCG: the code cache size (0: the default) and one guest instruction per block. */
     uint64_t tcg_cache_size;
     bool tcg_one_insn_per_tb;
+    bool tcg_perfmap;
 };
 
 /* Why vcpu_run returned: something the board or machine must handle. */

@@ -32,6 +32,7 @@ struct vm_config {
     const char *log_file; /* -D */
     bool tcg_one_insn_per_tb; /* -accel tcg,one-insn-per-tb=on or -singlestep */
     uint64_t tcg_cache_size;  /* -accel tcg,tb-size=MiB */
+    bool perfmap;             /* -perfmap */
 };
 
 #endif

@@ -193,6 +193,13 @@ static enum options_result opt_accel(struct vm_config *cfg, const char *opt, con
     return r;
 }
 
+static enum options_result opt_perfmap(struct vm_config *c, const char *o, const char *a)
+{
+    (void)o, (void)a;
+    c->perfmap = true;
+    return OPTIONS_RUN;
+}
+
 static enum options_result opt_singlestep(struct vm_config *c, const char *o, const char *a)
 {
     (void)o, (void)a;
@@ -447,6 +454,7 @@ static void print_help(void)
            "  -no-reboot                  exit instead of resetting\n"
            "  -nographic, -display none   accepted; kestrel has no display\n"
            "  -d ITEMS, -D FILE           debug logging (-d help), to FILE\n"
+           "  -perfmap                    TCG: name generated code in /tmp/perf-PID.map\n"
            "  -h, -help                   this text;  -version  the version\n\n"
            "On stdio, C-a x quits and C-a h lists the other escape keys.\n");
 }
@@ -487,6 +495,7 @@ static const struct option_def {
     {"h", false, opt_help},          {"help", false, opt_help},
     {"version", false, opt_version},
     {"singlestep", false, opt_singlestep},
+    {"perfmap", false, opt_perfmap},
     {"one-insn-per-tb", false, opt_singlestep},
 };
 

@@ -41,6 +41,7 @@ static uint8_t *tcg_epilogue_code;
 
 /* A slow path, captured at the access and emitted after the block's body. */
 struct slow_path {
+    bool is_exit; /* an exit check: write globals back and leave */
     bool is_store;
     int addr_reg;
     int val_reg;    /* load: destination; store: value (or -1 with a constant) */
@@ -75,10 +76,19 @@ struct backend {
     struct slow_path slow[MAX_SLOW_PATHS];
     unsigned nb_slow;
     uint8_t *exit_stub_field; /* block entry's branch to the exit-request stub */
+    uintptr_t tb;
+    /* Block-local pinning: in a block that loops on itself, its busiest globals stay in
+     * these registers for the whole block and are written back at its exits. */
+    uint32_t tb_pinned_regs;
+    int tb_pinned[4];
+    unsigned nb_tb_pinned;
+    bool tb_pinned_used; /* the last attempt pinned some: a retry without may succeed */
     bool failed;
     struct tcg_gen_result *res;
     unsigned insn_cap;
 };
+
+static void emit_exit(struct backend *b, uintptr_t value);
 
 /* ---- temps and registers ---- */
 
@@ -225,6 +235,23 @@ static int temp_load(struct backend *b, int t, uint32_t mask, uint32_t avoid)
     return r;
 }
 
+/* Puts a copy of t's value in reg, leaving t where it is. */
+static void temp_copy_to(struct backend *b, int t, int reg)
+{
+    struct tcg_temp *tp = T(b, t);
+
+    if (tp->kind == TEMP_CONST)
+        x86_mov_ri(&b->a, reg, w64(tp) ? (uint64_t)tp->value : (uint32_t)tp->value);
+    else if (tp->kind == TEMP_FIXED || is_pinned(tp))
+        x86_mov_rr(&b->a, true, reg, tp->fixed_reg);
+    else if (tp->val_type == VAL_REG)
+        x86_mov_rr(&b->a, true, reg, tp->reg);
+    else if (tp->val_type == VAL_MEM)
+        x86_load(&b->a, reg, temp_mem(b, tp), w64(tp) ? 8 : 4, false);
+    else
+        x86_mov_ri(&b->a, reg, 0); /* an unset temp reads as zero, as in temp_load */
+}
+
 /* The register an output goes to; the temp now lives there with memory stale. */
 static void temp_set_reg(struct backend *b, int t, int r)
 {
@@ -325,6 +352,24 @@ static void sync_globals(struct backend *b, bool pinned)
     }
 }
 
+/* Block-local pinned globals leave the block in memory, like any unpinned one. */
+static void sync_tb_pinned(struct backend *b)
+{
+    for (unsigned i = 0; i < b->nb_tb_pinned; i++) {
+        struct tcg_temp *tp = T(b, b->tb_pinned[i]);
+        if (!tp->mem_coherent) {
+            x86_store(&b->a, temp_mem(b, tp), tp->fixed_reg, w64(tp) ? 8 : 4);
+            tp->mem_coherent = true;
+        }
+    }
+}
+
+static void sync_for_exit(struct backend *b)
+{
+    sync_globals(b, false);
+    sync_tb_pinned(b);
+}
+
 /* At a label or branch: every value goes to memory so all paths agree on where it is. */
 static void bb_end(struct backend *b)
 {
@@ -341,6 +386,9 @@ static void bb_end(struct backend *b)
 /* After the boundary: nothing is assumed to be in a register any more. */
 static void bb_forget(struct backend *b)
 {
+    /* A label may be reached by a back edge that changed block-pinned globals. */
+    for (unsigned i = 0; i < b->nb_tb_pinned; i++)
+        T(b, b->tb_pinned[i])->mem_coherent = false;
     for (unsigned t = 0; t < b->s->nb_temps; t++) {
         struct tcg_temp *tp = T(b, (int)t);
         if (is_pinned(tp) || tp->kind == TEMP_FIXED || tp->kind == TEMP_CONST)
@@ -412,11 +460,13 @@ static void gen_mov(struct backend *b, int d, int s)
         return;
     }
     if (sp->kind == TEMP_CONST || sp->kind == TEMP_FIXED || is_pinned(sp) || !input_dies(b, 0)) {
-        int r = out_reg_for(b, d, s, 0, 0);
+        /* Load the source first, so the output's register cannot be chosen over it. */
+        int rs = sp->kind == TEMP_CONST ? -1 : temp_load(b, s, 0, 0);
+        int r = out_reg_for(b, d, s, 0, rs >= 0 ? REG_BIT(rs) : 0);
         if (sp->kind == TEMP_CONST)
             x86_mov_ri(&b->a, r, w64(dp) ? (uint64_t)sp->value : (uint32_t)sp->value);
         else
-            x86_mov_rr(&b->a, true, r, temp_load(b, s, 0, 0));
+            x86_mov_rr(&b->a, true, r, rs);
         temp_set_reg(b, d, r);
         return;
     }
@@ -451,15 +501,16 @@ static void gen_alu(struct backend *b, enum x86_alu alu, bool commutative)
         temp_set_reg(b, d, rd);
         return;
     }
-    uint32_t s2_reg = T(b, s2)->val_type == VAL_REG ? REG_BIT(T(b, s2)->reg) : 0;
-    int rd = out_reg_for(b, d, s1, 0, s2 == s1 ? 0 : s2_reg);
+    /* Inputs first: then the output register cannot be picked over an input. */
     int r1 = temp_load(b, s1, 0, 0);
+    int r2 = const_fits32(b, s2) ? -1 : temp_load(b, s2, 0, REG_BIT(r1));
+    int rd = out_reg_for(b, d, s1, 0, (s2 == s1 || r2 < 0) ? 0 : REG_BIT(r2));
     if (rd != r1)
         x86_mov_rr(&b->a, w, rd, r1);
-    if (const_fits32(b, s2))
+    if (r2 < 0)
         x86_alu_ri(&b->a, alu, w, rd, (int32_t)T(b, s2)->value);
     else
-        x86_alu_rr(&b->a, alu, w, rd, s2 == s1 ? rd : temp_load(b, s2, 0, REG_BIT(rd)));
+        x86_alu_rr(&b->a, alu, w, rd, s2 == s1 ? rd : r2);
     free_dead_inputs(b);
     temp_set_reg(b, d, rd);
 }
@@ -485,8 +536,8 @@ static void gen_sub(struct backend *b)
     bool w = op->type == TCG_I64;
 
     if (tcg_temp_is_const(b->s, op->args[1]) && T(b, (int)op->args[1])->value == 0) {
-        int rd = out_reg_for(b, d, s2, 1, 0);
         int r2 = temp_load(b, s2, 0, 0);
+        int rd = out_reg_for(b, d, s2, 1, 0);
         if (rd != r2)
             x86_mov_rr(&b->a, w, rd, r2);
         x86_unary(&b->a, UNARY_NEG, w, rd);
@@ -504,8 +555,8 @@ static void gen_shift(struct backend *b, enum x86_shift sh)
     bool w = op->type == TCG_I64;
 
     if (tcg_temp_is_const(b->s, s2)) {
-        int rd = out_reg_for(b, d, s1, 0, 0);
         int r1 = temp_load(b, s1, 0, 0);
+        int rd = out_reg_for(b, d, s1, 0, 0);
         if (rd != r1)
             x86_mov_rr(&b->a, w, rd, r1);
         x86_shift_ri(&b->a, sh, w, rd, (unsigned)T(b, s2)->value & (w ? 63 : 31));
@@ -517,8 +568,8 @@ static void gen_shift(struct backend *b, enum x86_shift sh)
     if (b->reg_to_temp[RCX] >= 0 && b->reg_to_temp[RCX] != s2)
         reg_evict(b, RCX);
     temp_load(b, s2, REG_BIT(RCX), 0);
-    int rd = out_reg_for(b, d, s1, 0, REG_BIT(RCX));
     int r1 = temp_load(b, s1, 0, REG_BIT(RCX));
+    int rd = out_reg_for(b, d, s1, 0, REG_BIT(RCX));
     if (rd != r1)
         x86_mov_rr(&b->a, w, rd, r1);
     x86_shift_rcl(&b->a, sh, w, rd);
@@ -545,12 +596,12 @@ static void gen_mul(struct backend *b)
         temp_set_reg(b, d, rd);
         return;
     }
-    uint32_t s2_reg = T(b, s2)->val_type == VAL_REG ? REG_BIT(T(b, s2)->reg) : 0;
-    int rd = out_reg_for(b, d, s1, 0, s1 == s2 ? 0 : s2_reg);
     int r1 = temp_load(b, s1, 0, 0);
+    int r2 = temp_load(b, s2, 0, REG_BIT(r1));
+    int rd = out_reg_for(b, d, s1, 0, s1 == s2 ? 0 : REG_BIT(r2));
     if (rd != r1)
         x86_mov_rr(&b->a, w, rd, r1);
-    x86_imul_rr(&b->a, w, rd, s1 == s2 ? rd : temp_load(b, s2, 0, REG_BIT(rd)));
+    x86_imul_rr(&b->a, w, rd, s1 == s2 ? rd : r2);
     free_dead_inputs(b);
     temp_set_reg(b, d, rd);
 }
@@ -565,8 +616,8 @@ static void gen_rax_rdx_op(struct backend *b, enum x86_unary u, bool is_div, int
     reg_evict(b, RAX);
     reg_evict(b, RDX);
     int r2 = temp_load(b, s2, ALLOCATABLE & ~(REG_BIT(RAX) | REG_BIT(RDX)), 0);
-    int r1 = temp_load(b, s1, 0, REG_BIT(RDX) | REG_BIT(RAX));
-    x86_mov_rr(&b->a, w, RAX, r1);
+    /* The first source goes straight to rax: no third register, nothing to clobber r2. */
+    temp_copy_to(b, s1, RAX);
     if (is_div) {
         if (u == UNARY_IDIV)
             x86_cqo(&b->a, w);
@@ -583,8 +634,8 @@ static void gen_unary(struct backend *b, enum x86_unary u)
     const struct tcg_op *op = b->op;
     int d = (int)op->args[0], s = (int)op->args[1];
     bool w = op->type == TCG_I64;
-    int rd = out_reg_for(b, d, s, 0, 0);
     int rs = temp_load(b, s, 0, 0);
+    int rd = out_reg_for(b, d, s, 0, 0);
 
     if (rd != rs)
         x86_mov_rr(&b->a, w, rd, rs);
@@ -725,7 +776,8 @@ static void record_slow_path_state(struct backend *b, struct slow_path *sp, int 
     if (sp->nb_syncs == 32)
         b->failed = true; /* too many dirty globals to describe */
     for (int r = 0; r < 16; r++)
-        if ((CALLER_SAVED & REG_BIT(r)) && b->reg_to_temp[r] >= 0 && r != exclude)
+        if ((CALLER_SAVED & REG_BIT(r)) && (b->reg_to_temp[r] >= 0 ||
+                                            (b->tb_pinned_regs & REG_BIT(r))) && r != exclude)
             sp->save_mask |= REG_BIT(r);
 }
 
@@ -750,6 +802,7 @@ static struct slow_path *emit_tlb_lookup(struct backend *b, int addr_reg, int64_
         b->nb_slow = 0;
     }
     struct slow_path *sp = &b->slow[b->nb_slow++];
+    memset(sp, 0, sizeof(*sp)); /* the slot may hold an earlier block's exit check */
     x86_mov_rr(&b->a, true, TMP0, addr_reg);
     x86_shift_ri(&b->a, SHIFT_SHR, true, TMP0, l->page_bits - TLB_ENTRY_BITS);
     x86_alu_ri(&b->a, ALU_AND, false, TMP0,
@@ -836,6 +889,10 @@ static void emit_slow_path(struct backend *b, struct slow_path *sp)
     /* An exception taken in the helper must find every guest register in memory. */
     for (unsigned i = 0; i < sp->nb_syncs; i++)
         x86_store(a, x86_mem_base(ENV, sp->syncs[i].offset), sp->syncs[i].reg, 8);
+    if (sp->is_exit) {
+        emit_exit(b, b->tb | TCG_EXIT_REQUESTED);
+        return;
+    }
     for (int r = 0; r < 16; r++)
         if (sp->save_mask & REG_BIT(r))
             x86_store(a, x86_mem_base(RSP, FRAME_SAVE_AREA + 8 * r), r, 8);
@@ -874,6 +931,8 @@ static void gen_call(struct backend *b)
 
     if (sync)
         sync_globals(b, true);
+    else
+        sync_tb_pinned(b); /* they live in caller-saved registers */
     /* Nothing stays in a caller-saved register; then arguments load without conflicts. */
     for (int r = 0; r < 16; r++)
         if ((CALLER_SAVED & REG_BIT(r)) && b->reg_to_temp[r] >= 0)
@@ -886,6 +945,10 @@ static void gen_call(struct backend *b)
             x86_lea(&b->a, true, r, x86_mem_base(ENV, -TCG_ENV_BIAS));
         else if (tp->kind == TEMP_CONST)
             x86_mov_ri(&b->a, r, (uint64_t)tp->value);
+        else if (is_pinned(tp) && (b->tb_pinned_regs & REG_BIT(tp->fixed_reg)))
+            /* Its register is an argument register an earlier argument may have taken;
+             * memory is current, written back above. */
+            x86_load(&b->a, r, temp_mem(b, tp), 8, false);
         else if (is_pinned(tp) || tp->val_type == VAL_REG)
             x86_mov_rr(&b->a, true, r, is_pinned(tp) ? tp->fixed_reg : tp->reg);
         else if (tp->val_type == VAL_MEM)
@@ -895,15 +958,15 @@ static void gen_call(struct backend *b)
     }
     free_dead_inputs(b);
     emit_call_abs(b, h->fn);
-    if (!(h->flags & HELPER_NO_WRITE_GLOBALS)) {
-        /* The helper may have changed any global: reload pinned ones, forget the rest. */
-        for (unsigned t = 0; t < b->s->nb_globals; t++) {
-            struct tcg_temp *tp = T(b, (int)t);
-            if (is_pinned(tp))
-                x86_load(&b->a, tp->fixed_reg, temp_mem(b, tp), 8, false);
-            else if (tp->kind == TEMP_GLOBAL && tp->val_type == VAL_REG)
-                temp_spill(b, (int)t);
-        }
+    bool writes = !(h->flags & HELPER_NO_WRITE_GLOBALS);
+    /* Reload what the call may have changed or clobbered: block-pinned ones always. */
+    for (unsigned t = 0; t < b->s->nb_globals; t++) {
+        struct tcg_temp *tp = T(b, (int)t);
+        bool tb_pinned = is_pinned(tp) && (b->tb_pinned_regs & REG_BIT(tp->fixed_reg));
+        if (is_pinned(tp) && (writes || tb_pinned))
+            x86_load(&b->a, tp->fixed_reg, temp_mem(b, tp), 8, false);
+        else if (writes && tp->kind == TEMP_GLOBAL && tp->val_type == VAL_REG)
+            temp_spill(b, (int)t);
     }
     if (op->nb_o)
         temp_set_reg(b, (int)op->args[0], RAX);
@@ -921,7 +984,7 @@ static void gen_goto_tb(struct backend *b, uintptr_t tb)
 {
     unsigned slot = (unsigned)b->op->args[0];
 
-    sync_globals(b, false);
+    sync_for_exit(b);
     /* The rel32 must be 4-byte aligned so that patching it is one atomic store. */
     size_t field = x86_asm_offset(&b->a) + 1;
     if (field & 3)
@@ -938,7 +1001,7 @@ static void gen_lookup_and_goto(struct backend *b)
     int pc = (int)b->op->args[0];
     int64_t flags = b->op->args[1];
 
-    sync_globals(b, false);
+    sync_for_exit(b);
     /* Past here the block is leaving: every non-pinned register is free to use. */
     int rpc = temp_load(b, pc, 0, 0);
     x86_mov_rr(&b->a, true, TMP1, rpc);
@@ -961,6 +1024,23 @@ static void gen_lookup_and_goto(struct backend *b)
     x86_patch_rel32(miss3, b->a.ptr);
     emit_exit(b, TCG_EXIT_NOCHAIN);
     free_dead_inputs(b);
+}
+
+/* A loop's back edge: leave, with every global in memory, if the vCPU must stop. */
+static void gen_exit_check(struct backend *b)
+{
+    if (b->nb_slow == MAX_SLOW_PATHS) {
+        b->failed = true;
+        return;
+    }
+    struct slow_path *sp = &b->slow[b->nb_slow++];
+    memset(sp, 0, sizeof(*sp));
+    sp->is_exit = true;
+    x86_alu_mi(&b->a, ALU_CMP, false,
+               x86_mem_base(ENV, b->layout->exit_request - TCG_ENV_BIAS), 0, 4);
+    sp->jne_field = x86_jcc32(&b->a, CC_NE, NULL);
+    /* Every dirty global, pinned or cached, is written back on that path. */
+    record_slow_path_state(b, sp, -1);
 }
 
 /* ---- the op dispatcher ---- */
@@ -1056,14 +1136,87 @@ static void gen_op(struct backend *b, uintptr_t tb)
     case OP_CALL: gen_call(b); break;
     case OP_GOTO_TB: gen_goto_tb(b, tb); break;
     case OP_EXIT_TB:
-        sync_globals(b, false);
+        sync_for_exit(b);
         emit_exit(b, (uintptr_t)op->args[0]);
         break;
+    case OP_EXIT_CHECK: gen_exit_check(b); break;
     case OP_LOOKUP_AND_GOTO: gen_lookup_and_goto(b); break;
     default:
         b->failed = true; /* an op this backend does not implement */
         break;
     }
+}
+
+/* True when some branch goes back to a label placed before it: the block loops. */
+static bool block_loops(const struct tcg_ctx *s)
+{
+    static __thread int label_pos[TCG_MAX_LABELS];
+
+    for (unsigned i = 0; i < s->nb_labels; i++)
+        label_pos[i] = -1;
+    for (unsigned i = 0; i < s->nb_ops; i++) {
+        const struct tcg_op *op = &s->ops[i];
+        if (op->opc == OP_SET_LABEL)
+            label_pos[op->args[0]] = (int)i;
+        else if ((op->opc == OP_BR && label_pos[op->args[0]] >= 0) ||
+                 (op->opc == OP_BRCOND && label_pos[op->args[3]] >= 0))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Picks the block-local pinned globals: in a block that loops on itself, the most used
+ * unpinned globals get registers no op needs for itself (not rax, rcx or rdx).
+ */
+static void choose_tb_pinned(struct backend *b, struct tcg_ctx *s)
+{
+    static const int regs[4] = {RSI, RDI, R8, R9};
+    static __thread unsigned uses[TCG_MAX_TEMPS];
+
+    if (!block_loops(s))
+        return;
+    memset(uses, 0, sizeof(uses[0]) * s->nb_globals);
+    for (unsigned i = 0; i < s->nb_ops; i++) {
+        const struct tcg_op *op = &s->ops[i];
+        for (unsigned a = 0; a < (unsigned)op->nb_o + op->nb_i; a++) {
+            int t = (int)op->args[a];
+            if (t < (int)s->nb_globals && s->temps[t].kind == TEMP_GLOBAL &&
+                s->temps[t].fixed_reg < 0)
+                uses[t]++;
+        }
+    }
+    while (b->nb_tb_pinned < 4) {
+        int best = -1;
+        for (unsigned t = 0; t < s->nb_globals; t++)
+            if (uses[t] >= 2 && (best < 0 || uses[t] > uses[best]))
+                best = (int)t;
+        if (best < 0)
+            break;
+        uses[best] = 0;
+        s->temps[best].fixed_reg = (int8_t)regs[b->nb_tb_pinned];
+        b->tb_pinned_regs |= REG_BIT(regs[b->nb_tb_pinned]);
+        b->tb_pinned[b->nb_tb_pinned++] = best;
+    }
+}
+
+/* Loads block-pinned globals at block entry. */
+static void load_tb_pinned(struct backend *b)
+{
+    for (unsigned i = 0; i < b->nb_tb_pinned; i++) {
+        struct tcg_temp *tp = T(b, b->tb_pinned[i]);
+        x86_load(&b->a, tp->fixed_reg, temp_mem(b, tp), 8, false);
+        tp->mem_coherent = true;
+    }
+}
+
+static void unpin_tb_pinned(struct backend *b)
+{
+    b->tb_pinned_used = b->nb_tb_pinned > 0;
+    for (unsigned i = 0; i < b->nb_tb_pinned; i++)
+        T(b, b->tb_pinned[i])->fixed_reg = -1;
+    b->nb_tb_pinned = 0;
+    b->tb_pinned_regs = 0;
 }
 
 static void backend_reset(struct backend *b, struct tcg_ctx *s, const struct tcg_layout *l,
@@ -1106,38 +1259,62 @@ static void backend_reset(struct backend *b, struct tcg_ctx *s, const struct tcg
     res->jmp_reset[0] = res->jmp_reset[1] = -1;
 }
 
+/* One attempt at generating the block; block_pinning allows block-local pinned globals. */
+static int backend_gen_once(struct backend *b, struct tcg_ctx *s, const struct tcg_layout *layout,
+                            uint8_t *buf, size_t size, uintptr_t tb, struct tcg_gen_result *res,
+                            char **listing, bool block_pinning)
+{
+    b->tb = tb;
+    b->nb_tb_pinned = 0;
+    b->tb_pinned_regs = 0;
+    if (block_pinning)
+        choose_tb_pinned(b, s);
+    backend_reset(b, s, layout, res);
+    x86_asm_init(&b->a, buf, size);
+    if (listing)
+        x86_asm_enable_listing(&b->a);
+    /* Block entry: leave at once if another thread asked this vCPU to stop. */
+    x86_alu_mi(&b->a, ALU_CMP, false, x86_mem_base(ENV, layout->exit_request - TCG_ENV_BIAS),
+               0, 4);
+    b->exit_stub_field = x86_jcc32(&b->a, CC_NE, NULL);
+    load_tb_pinned(b);
+    for (unsigned i = 0; i < s->nb_ops && !b->failed; i++) {
+        b->op = &s->ops[i];
+        gen_op(b, tb);
+    }
+    if (res->nb_insns)
+        res->insn_end[res->nb_insns - 1] = (uint32_t)x86_asm_offset(&b->a);
+    x86_patch_rel32(b->exit_stub_field, b->a.ptr);
+    emit_exit(b, tb | TCG_EXIT_REQUESTED);
+    for (unsigned i = 0; i < b->nb_slow; i++)
+        emit_slow_path(b, &b->slow[i]);
+    resolve_labels(b);
+    unpin_tb_pinned(b);
+    res->code_size = (uint32_t)x86_asm_offset(&b->a);
+    if (listing)
+        *listing = b->a.listing;
+    else
+        x86_asm_free_listing(&b->a);
+    if (b->a.overflow)
+        return -ENOSPC;
+    return b->failed ? -EINVAL : 0;
+}
+
 int tcg_backend_gen(struct tcg_ctx *s, const struct tcg_layout *layout, uint8_t *buf,
                     size_t size, uintptr_t tb, struct tcg_gen_result *res, char **listing)
 {
     static __thread struct backend b;
 
-    backend_reset(&b, s, layout, res);
-    x86_asm_init(&b.a, buf, size);
-    if (listing)
-        x86_asm_enable_listing(&b.a);
-    /* Block entry: leave at once if another thread asked this vCPU to stop. */
-    x86_alu_mi(&b.a, ALU_CMP, false, x86_mem_base(ENV, layout->exit_request - TCG_ENV_BIAS), 0,
-               4);
-    b.exit_stub_field = x86_jcc32(&b.a, CC_NE, NULL);
-    for (unsigned i = 0; i < s->nb_ops && !b.failed; i++) {
-        b.op = &s->ops[i];
-        gen_op(&b, tb);
+    int ret = backend_gen_once(&b, s, layout, buf, size, tb, res, listing, true);
+    if (ret == -EINVAL && b.tb_pinned_used) {
+        /* Block-local pins left too few registers for some op: do without them. */
+        if (listing)
+            free(*listing);
+        free(res->insn_end);
+        free(res->insn_pc);
+        ret = backend_gen_once(&b, s, layout, buf, size, tb, res, listing, false);
     }
-    if (res->nb_insns)
-        res->insn_end[res->nb_insns - 1] = (uint32_t)x86_asm_offset(&b.a);
-    x86_patch_rel32(b.exit_stub_field, b.a.ptr);
-    emit_exit(&b, tb | TCG_EXIT_REQUESTED);
-    for (unsigned i = 0; i < b.nb_slow; i++)
-        emit_slow_path(&b, &b.slow[i]);
-    resolve_labels(&b);
-    res->code_size = (uint32_t)x86_asm_offset(&b.a);
-    if (listing)
-        *listing = b.a.listing;
-    else
-        x86_asm_free_listing(&b.a);
-    if (b.a.overflow)
-        return -ENOSPC;
-    return b.failed ? -EINVAL : 0;
+    return ret;
 }
 
 void tcg_backend_patch_jump(uint8_t *code, int32_t jmp_field, const void *target)

@@ -103,6 +103,11 @@ static void tcg_run_blocks(struct tcg_cpu *cpu)
             tcg_log_exec(cpu, tb);
         uintptr_t ret = tcg_backend_enter(cpu->env, tb->code);
         unsigned kind = ret & TCG_EXIT_KIND_MASK;
+        if (kind == TCG_EXIT_REQUESTED) {
+            /* Left at an entry or loop-back check: the block runs again from its start. */
+            struct tb *at = (struct tb *)(ret & ~(uintptr_t)TCG_EXIT_KIND_MASK);
+            cpu->fe->restore_pc(cpu, at->pc);
+        }
         last = (kind <= TCG_EXIT_CHAIN1) ? (struct tb *)(ret & ~(uintptr_t)TCG_EXIT_KIND_MASK)
                                          : NULL;
         last_slot = kind;

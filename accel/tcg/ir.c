@@ -67,6 +67,7 @@ static const struct tcg_op_def op_defs[OP_NB] = {
     [OP_EXIT_TB] = {"exit_tb", 0, 0, 1, OPF_BB_END | OPF_SIDE_EFFECTS | OPF_TB_EXIT},
     [OP_LOOKUP_AND_GOTO] = {"lookup_and_goto", 0, 1, 1,
                             OPF_BB_END | OPF_SIDE_EFFECTS | OPF_TB_EXIT},
+    [OP_EXIT_CHECK] = {"exit_check", 0, 0, 0, OPF_SIDE_EFFECTS},
     [OP_FADD] = {"fadd", 1, 2, 0, 0},
     [OP_FSUB] = {"fsub", 1, 2, 0, 0},
     [OP_FMUL] = {"fmul", 1, 2, 0, 0},
@@ -369,6 +370,11 @@ void tcg_gen_lookup_and_goto(struct tcg_ctx *s, int target_pc, uint64_t flags)
     struct tcg_op *op = emit_std(s, OP_LOOKUP_AND_GOTO, TCG_I64);
     op->args[0] = target_pc;
     op->args[1] = (int64_t)flags;
+}
+
+void tcg_gen_exit_check(struct tcg_ctx *s)
+{
+    emit_std(s, OP_EXIT_CHECK, TCG_I64);
 }
 
 /* ---- dump ---- */

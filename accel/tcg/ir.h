@@ -69,6 +69,7 @@ enum tcg_opcode {
     OP_GOTO_TB,  /* c: chain slot 0 or 1 */
     OP_EXIT_TB,  /* c: value returned to the execution loop */
     OP_LOOKUP_AND_GOTO, /* i: target pc; c: block flags. Jumps via the jump cache or exits. */
+    OP_EXIT_CHECK, /* leaves (resuming at the block's start) if exit_request is set */
     /* Scalar IEEE floating point on bit patterns in integer temps; type I32 = binary32. */
     OP_FADD, OP_FSUB, OP_FMUL, OP_FDIV, OP_FSQRT,
     OP_FMADD, /* o = a * b + c, fused */
@@ -194,6 +195,11 @@ void tcg_gen_call(struct tcg_ctx *s, const struct tcg_helper *h, int ret, const 
 void tcg_gen_goto_tb(struct tcg_ctx *s, unsigned slot);
 void tcg_gen_exit_tb(struct tcg_ctx *s, uintptr_t value);
 void tcg_gen_lookup_and_goto(struct tcg_ctx *s, int target_pc, uint64_t flags);
+/*
+ * Loops inside a block: a back edge to the block's start must pass an exit check, so that
+ * other threads can still stop the vCPU; on exit the guest resumes at the block's pc.
+ */
+void tcg_gen_exit_check(struct tcg_ctx *s);
 
 const char *tcg_op_name(enum tcg_opcode opc);
 unsigned tcg_op_flags(enum tcg_opcode opc);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "accel/tcg/backend.h"
 #include "accel/tcg/internal.h"
@@ -43,6 +44,28 @@ struct code_cache {
 };
 
 static struct code_cache cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* -perfmap: /tmp/perf-PID.map names each block's code for perf(1), as QEMU's -perfmap does. */
+static FILE *perf_map;
+
+void tb_enable_perf_map(void)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+    perf_map = fopen(path, "w");
+    if (!perf_map)
+        log_error("-perfmap: cannot write %s", path);
+}
+
+static void tb_perf_map_add(const struct tb *tb)
+{
+    if (perf_map) {
+        fprintf(perf_map, "%" PRIxPTR " %x guest-0x%" PRIx64 "\n", (uintptr_t)tb->code,
+                tb->code_size, tb->pc);
+        fflush(perf_map);
+    }
+}
 
 /* ---- layout and start-up ---- */
 
@@ -381,6 +404,7 @@ static struct tb *tb_gen_code_locked(struct tcg_cpu *cpu, uint64_t pc, uint64_t 
     }
     cache.ptr += (res.code_size + TB_CODE_ALIGN - 1) & ~(size_t)(TB_CODE_ALIGN - 1);
     cache.nb_tbs++;
+    tb_perf_map_add(tb);
     unsigned h = tb_hash(phys_pc, pc, flags);
     tb->hash_next = cache.hash[h];
     cache.hash[h] = tb;

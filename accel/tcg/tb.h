@@ -55,6 +55,9 @@ bool tb_page_has_code(uint64_t paddr_page);
 /* Throws every block away (cache full, or on request). */
 void tb_flush(void);
 
+/* Writes /tmp/perf-PID.map as blocks are generated, for perf(1). */
+void tb_enable_perf_map(void);
+
 /* How many times the cache was flushed whole. */
 uint64_t tb_flush_count(void);
 

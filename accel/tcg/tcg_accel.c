@@ -60,6 +60,8 @@ static int tcg_vm_create(struct accel *accel, const struct accel_vm_desc *desc)
         log_error("TCG: cannot map the code cache: %s", strerror(-ret));
         return ret;
     }
+    if (desc->tcg_perfmap)
+        tb_enable_perf_map();
     vm = calloc(1, sizeof(*vm));
     if (!vm)
         return -ENOMEM;

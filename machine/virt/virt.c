@@ -171,6 +171,7 @@ static int virt_create(struct machine *m)
         .mmio = &m->mmio,
         .tcg_one_insn_per_tb = cfg->tcg_one_insn_per_tb,
         .tcg_cache_size = cfg->tcg_cache_size,
+        .tcg_perfmap = cfg->perfmap,
     };
     return 0;
 }

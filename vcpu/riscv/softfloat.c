@@ -113,17 +113,17 @@ SF_INLINE unsigned __int128 sf_shr_jam128(unsigned __int128 x, int32_t n)
 
 /*
  * Whether to add one unit to `kept`, given the discarded bits `rem` (`half` being the weight of
- * the first discarded bit).
+ * the first discarded bit). The mode is predictable, the data is not: no short-circuits.
  */
 SF_INLINE bool sf_round_up(uint64_t kept, uint64_t rem, uint64_t half, enum sf_rounding rm,
                            bool sign)
 {
     switch (rm) {
     case SF_RTZ: return false;
-    case SF_RDN: return sign && rem;
-    case SF_RUP: return !sign && rem;
+    case SF_RDN: return sign & (rem != 0);
+    case SF_RUP: return !sign & (rem != 0);
     case SF_RMM: return rem >= half;
-    default: return rem > half || (rem == half && (kept & 1));
+    default: return (rem > half) | ((rem == half) & (bool)(kept & 1));
     }
 }
 

@@ -98,6 +98,12 @@ void gen_helper(struct dc *d, const struct tcg_helper *h, int ret, int a0, int a
 
 void gen_goto(struct dc *d, unsigned slot, uint64_t dest)
 {
+    if (dest == d->tb->pc && !d->cpu->one_insn_per_tb && !d->cpu->nochain) {
+        /* A loop on this block: stay inside it, checking for a stop on every turn. */
+        tcg_gen_exit_check(d->s);
+        tcg_gen_br(d->s, d->loop_head);
+        return;
+    }
     tcg_gen_movi(d->s, TCG_I64, cpu_pc, (int64_t)dest);
     tcg_gen_goto_tb(d->s, slot);
 }
@@ -237,6 +243,8 @@ void riscv_translate(struct tcg_cpu *cpu, struct tcg_ctx *s, struct tb *tb, unsi
     pthread_once(&index_once, build_index);
     if (log_enabled(LOG_IN_ASM))
         log_debug("IN: block 0x%016" PRIx64 "\n", tb->pc);
+    d.loop_head = tcg_label_new(s);
+    tcg_gen_set_label(s, d.loop_head);
     while (d.state == DISAS_NEXT) {
         if (!fetch(&d, n == 0))
             break; /* a later instruction's page faults: the next block will take it */

@@ -29,6 +29,7 @@ struct dc {
     unsigned priv;
     unsigned mmu_idx; /* for loads and stores */
     unsigned fs;      /* mstatus.FS as this block was translated */
+    int loop_head;    /* label at the block's start, for branches back to it */
     enum disas_state state;
 };
 
@@ -57,7 +58,7 @@ int gpr_dst(struct dc *d, unsigned r);
 void gpr_set(struct dc *d, unsigned r, int t);
 int tmp64(struct dc *d);
 
-/* Leaving the block. */
+/* Leaving the block: to dest through chain slot n, or back to the block's own start. */
 void gen_goto(struct dc *d, unsigned slot, uint64_t dest);
 void gen_raise(struct dc *d, uint64_t cause, uint64_t tval);
 void gen_raise_illegal(struct dc *d);
