@@ -28,10 +28,10 @@ def kvm_usable():
     return None
 
 
-def native_checksum(build_dir, iterations):
+def native_checksum(build_dir, iterations, workload="compute"):
     exe = os.path.join(build_dir, "bench", "compute-native")
-    out = subprocess.run([exe, "--iterations", str(iterations)], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run([exe, "--workload", workload, "--iterations", str(iterations)],
+                         capture_output=True, text=True, check=True).stdout
     m = re.search(r"checksum=(0x[0-9a-f]+)", out)
     if not m:
         sys.exit("compute-native printed no checksum: %r" % out)

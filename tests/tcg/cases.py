@@ -167,4 +167,12 @@ CASES = {
         rx(r"timing: ticks=\d+"),
         "PASS",
     ], native_iterations=3),
+    # Floating point in bulk (n-body in binary64, a binary32 matrix product with fused
+    # multiply-adds): the bits must equal the same source's natively (bench/compute-native
+    # --workload fp), which runs it on the host's own FPU.
+    "fp-work": case("fp-work", [
+        rx(r"fp: 2 iterations, checksum={native_checksum}"),
+        rx(r"timing: ticks=\d+"),
+        "PASS",
+    ], native_iterations=2, native_workload="fp"),
 }

@@ -67,7 +67,8 @@ def main():
         return 1
     c["expect"] = expectations(c, vmm)
     if "native_iterations" in c:
-        checksum = kvm.native_checksum(args.build_dir, c["native_iterations"])
+        checksum = kvm.native_checksum(args.build_dir, c["native_iterations"],
+                                       c.get("native_workload", "compute"))
         c["expect"] = [p.format(native_checksum=checksum) for p in c["expect"]]
 
     with tempfile.TemporaryDirectory(prefix="kestrel-tcg-") as tmp:

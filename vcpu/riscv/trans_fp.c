@@ -1,8 +1,10 @@
 /*
- * Translation of the F and D extensions. Arithmetic runs in helpers over the softfloat
- * library, bit-exact with the specification; sign injection, moves, loads and stores are
- * inline. f32 values live NaN-boxed in 64-bit registers.
+ * Translation of the F and D extensions. Arithmetic runs in helpers, bit-exact with the
+ * specification: add, sub, mul, div, sqrt and the fused multiply-adds on the host's SSE unit
+ * (hostfp.c) where it gives RISC-V's answer, everything else over the softfloat library. Sign
+ * injection, moves, loads and stores are inline. f32 values live NaN-boxed in 64-bit registers.
  */
+#include "vcpu/riscv/hostfp.h"
 #include "vcpu/riscv/softfloat.h"
 #include "vcpu/riscv/translate.h"
 
@@ -117,20 +119,6 @@ static uint64_t fma_double(unsigned op, uint64_t a, uint64_t b, uint64_t c, enum
     }
 }
 
-__attribute__((noinline)) static uint64_t helper_fop3(struct riscv_cpu *env, uint64_t a,
-                                                      uint64_t b, uint64_t c, uint64_t code)
-{
-    uintptr_t ra = (uintptr_t)__builtin_return_address(0);
-    enum sf_rounding rm = fp_rm(env, code, ra);
-    uint32_t flags = 0;
-    uint64_t r = CODE_DBL(code)
-                     ? fma_double(CODE_OP(code), a, b, c, rm, &flags)
-                     : fma_single(CODE_OP(code), unbox32(a), unbox32(b), unbox32(c), rm, &flags);
-
-    env->fflags |= flags;
-    return r;
-}
-
 static uint64_t sext32(uint32_t v)
 {
     return (uint64_t)(int64_t)(int32_t)v;
@@ -185,13 +173,126 @@ __attribute__((noinline)) static uint64_t helper_fop1(struct riscv_cpu *env, uin
     return r;
 }
 
+/* ---- add, sub, mul, div, sqrt and the fused multiply-adds: one helper each ---- */
+
+/* fop2_single/double and friends for the arithmetic operations, by hostfp_op. */
+static uint64_t soft_arith(enum hostfp_op op, bool dbl, uint64_t a, uint64_t b, uint64_t c,
+                           enum sf_rounding rm, uint32_t *f)
+{
+    static const enum fp_op fop[] = {
+        [HOSTFP_ADD] = FOP_ADD, [HOSTFP_SUB] = FOP_SUB, [HOSTFP_MUL] = FOP_MUL,
+        [HOSTFP_DIV] = FOP_DIV, [HOSTFP_SQRT] = FOP_SQRT, [HOSTFP_FMADD] = FOP_FMADD,
+        [HOSTFP_FMSUB] = FOP_FMSUB, [HOSTFP_FNMSUB] = FOP_FNMSUB, [HOSTFP_FNMADD] = FOP_FNMADD,
+    };
+
+    if (op == HOSTFP_SQRT)
+        return dbl ? fop1_double(FOP_SQRT, a, rm, f) : fop1_single(FOP_SQRT, a, rm, f);
+    if (op >= HOSTFP_FMADD)
+        return dbl ? fma_double(fop[op], a, b, c, rm, f)
+                   : fma_single(fop[op], unbox32(a), unbox32(b), unbox32(c), rm, f);
+    return dbl ? fop2_double(fop[op], a, b, rm, f)
+               : fop2_single(fop[op], unbox32(a), unbox32(b), rm, f);
+}
+
+/* Any operands, any mode: the host through MXCSR where it can, softfloat otherwise. */
+__attribute__((noinline)) static uint64_t arith_general(struct riscv_cpu *env, enum hostfp_op op,
+                                                        bool dbl, uint64_t a, uint64_t b,
+                                                        uint64_t c, uint64_t code, uintptr_t ra)
+{
+    enum sf_rounding rm = fp_rm(env, code, ra);
+    uint32_t flags = 0, r32;
+    uint64_t r;
+
+    if (dbl ? hostfp_f64(op, a, b, c, rm, &r, &flags)
+            : hostfp_f32(op, unbox32(a), unbox32(b), unbox32(c), rm, &r32, &flags)) {
+        if (!dbl)
+            r = BOX32 | r32;
+    } else {
+        r = soft_arith(op, dbl, a, b, c, rm, &flags);
+    }
+    env->fflags |= flags;
+    return r;
+}
+
+/* The fast lane applies: round to nearest even (static or dynamic), NX already raised. */
+static bool fast_lane_mode(const struct riscv_cpu *env, uint64_t code)
+{
+    unsigned rm = CODE_RM(code);
+
+    return (rm == SF_RNE || (rm == RM_DYN && env->frm == SF_RNE)) && (env->fflags & SF_NX);
+}
+
+static uint64_t arith_f32(struct riscv_cpu *env, enum hostfp_op op, uint64_t a, uint64_t b,
+                          uint64_t c, uint64_t code, uintptr_t ra)
+{
+    uint32_t r;
+
+    if (fast_lane_mode(env, code) && hostfp_fast_f32(op, unbox32(a), unbox32(b), unbox32(c), &r))
+        return BOX32 | r;
+    return arith_general(env, op, false, a, b, c, code, ra);
+}
+
+static uint64_t arith_f64(struct riscv_cpu *env, enum hostfp_op op, uint64_t a, uint64_t b,
+                          uint64_t c, uint64_t code, uintptr_t ra)
+{
+    uint64_t r;
+
+    if (fast_lane_mode(env, code) && hostfp_fast_f64(op, a, b, c, &r))
+        return r;
+    return arith_general(env, op, true, a, b, c, code, ra);
+}
+
+/* The helpers generated code calls, one per operation and format (code: rm, instruction). */
+#define ARITH_HELPERS(name, op)                                                              \
+    __attribute__((noinline)) static uint64_t helper_##name##_s(                             \
+        struct riscv_cpu *env, uint64_t a, uint64_t b, uint64_t c, uint64_t code)           \
+    {                                                                                        \
+        return arith_f32(env, op, a, b, c, code, (uintptr_t)__builtin_return_address(0));    \
+    }                                                                                        \
+    __attribute__((noinline)) static uint64_t helper_##name##_d(                             \
+        struct riscv_cpu *env, uint64_t a, uint64_t b, uint64_t c, uint64_t code)           \
+    {                                                                                        \
+        return arith_f64(env, op, a, b, c, code, (uintptr_t)__builtin_return_address(0));    \
+    }
+
+ARITH_HELPERS(fadd, HOSTFP_ADD)
+ARITH_HELPERS(fsub, HOSTFP_SUB)
+ARITH_HELPERS(fmul, HOSTFP_MUL)
+ARITH_HELPERS(fdiv, HOSTFP_DIV)
+ARITH_HELPERS(fsqrt, HOSTFP_SQRT)
+ARITH_HELPERS(fmadd, HOSTFP_FMADD)
+ARITH_HELPERS(fmsub, HOSTFP_FMSUB)
+ARITH_HELPERS(fnmsub, HOSTFP_FNMSUB)
+ARITH_HELPERS(fnmadd, HOSTFP_FNMADD)
+#undef ARITH_HELPERS
+
+/*
+ * Descriptors, [op][double][dynamic rm]. A static rounding mode was validated when
+ * translating, so only the dynamic one can raise (frm holding a reserved value). None touches
+ * TCG globals: frm and fflags are plain fields.
+ */
+#define ARITH_NO_RAISE (HELPER_NO_READ_GLOBALS | HELPER_NO_WRITE_GLOBALS)
+#define ARITH_DYN (HELPER_MAY_RAISE | HELPER_NO_WRITE_GLOBALS)
+#define ARITH_DESCS(name, op)                                                                \
+    [op] = {{{#name ".s", (void *)helper_##name##_s, ARITH_NO_RAISE, 5, true},               \
+             {#name ".s", (void *)helper_##name##_s, ARITH_DYN, 5, true}},                   \
+            {{#name ".d", (void *)helper_##name##_d, ARITH_NO_RAISE, 5, true},               \
+             {#name ".d", (void *)helper_##name##_d, ARITH_DYN, 5, true}}}
+
+static const struct tcg_helper arith_helpers[HOSTFP_FNMADD + 1][2][2] = {
+    ARITH_DESCS(fadd, HOSTFP_ADD),     ARITH_DESCS(fsub, HOSTFP_SUB),
+    ARITH_DESCS(fmul, HOSTFP_MUL),     ARITH_DESCS(fdiv, HOSTFP_DIV),
+    ARITH_DESCS(fsqrt, HOSTFP_SQRT),   ARITH_DESCS(fmadd, HOSTFP_FMADD),
+    ARITH_DESCS(fmsub, HOSTFP_FMSUB),  ARITH_DESCS(fnmsub, HOSTFP_FNMSUB),
+    ARITH_DESCS(fnmadd, HOSTFP_FNMADD),
+};
+#undef ARITH_DESCS
+
 /* They read frm and write fflags, which are not TCG globals; a bad frm raises. */
 #define FP_HELPER_FLAGS (HELPER_MAY_RAISE | HELPER_NO_WRITE_GLOBALS)
 static const struct tcg_helper fop1_helper = {"fop1", (void *)helper_fop1, FP_HELPER_FLAGS, 3,
                                               true};
 static const struct tcg_helper fop2_helper = {"fop2", (void *)helper_fop2, FP_HELPER_FLAGS, 4,
-                                              true};
-static const struct tcg_helper fop3_helper = {"fop3", (void *)helper_fop3, FP_HELPER_FLAGS, 5,
                                               true};
 
 /* ---- translation ---- */
@@ -254,17 +355,26 @@ static bool fmt_ok(struct dc *d, unsigned fmt)
 }
 
 static void gen_fop_to_fpr(struct dc *d, const struct tcg_helper *h, unsigned rd, int a, int b,
-                           int c, int64_t code)
+                           int64_t code)
 {
     int r = tmp64(d);
-    int args[TCG_MAX_CALL_ARGS] = {S->env, a, b, c, -1};
+    int args[TCG_MAX_CALL_ARGS] = {S->env, a, b, -1};
 
-    if (h == &fop1_helper)
-        args[2] = tcg_const(S, TCG_I64, code);
-    else if (h == &fop2_helper)
-        args[3] = tcg_const(S, TCG_I64, code);
-    else
-        args[4] = tcg_const(S, TCG_I64, code);
+    args[h == &fop1_helper ? 2 : 3] = tcg_const(S, TCG_I64, code);
+    tcg_gen_call(S, h, r, args);
+    tcg_gen_mov(S, TCG_I64, cpu_f[rd], r);
+    mark_fs_dirty(d);
+}
+
+/* rd = op(a, b, c) in fmt with rounding mode rm (unused operands are -1). */
+static void gen_arith(struct dc *d, enum hostfp_op op, unsigned fmt, unsigned rm, unsigned rd,
+                      int a, int b, int c)
+{
+    const struct tcg_helper *h = &arith_helpers[op][fmt][rm == RM_DYN];
+    int zero = tcg_const(S, TCG_I64, 0), r = tmp64(d);
+    int args[TCG_MAX_CALL_ARGS] = {S->env, a, b >= 0 ? b : zero, c >= 0 ? c : zero,
+                                   tcg_const(S, TCG_I64, FP_CODE(0, fmt, rm, d->raw))};
+
     tcg_gen_call(S, h, r, args);
     tcg_gen_mov(S, TCG_I64, cpu_f[rd], r);
     mark_fs_dirty(d);
@@ -272,13 +382,14 @@ static void gen_fop_to_fpr(struct dc *d, const struct tcg_helper *h, unsigned rd
 
 static bool trans_fma(struct dc *d)
 {
-    static const enum fp_op ops[4] = {FOP_FMADD, FOP_FMSUB, FOP_FNMSUB, FOP_FNMADD};
+    static const enum hostfp_op ops[4] = {HOSTFP_FMADD, HOSTFP_FMSUB, HOSTFP_FNMSUB,
+                                          HOSTFP_FNMADD};
     unsigned fmt = (d->insn >> 25) & 3, rm = FUNCT3(d->insn);
 
     if (!fp_enabled(d) || !fmt_ok(d, fmt) || !rm_valid(rm))
         return false;
-    gen_fop_to_fpr(d, &fop3_helper, RD(d->insn), cpu_f[RS1(d->insn)], cpu_f[RS2(d->insn)],
-                   cpu_f[RS3(d->insn)], FP_CODE(ops[(d->insn >> 2) & 3], fmt, rm, d->raw));
+    gen_arith(d, ops[(d->insn >> 2) & 3], fmt, rm, RD(d->insn), cpu_f[RS1(d->insn)],
+              cpu_f[RS2(d->insn)], cpu_f[RS3(d->insn)]);
     return true;
 }
 
@@ -330,7 +441,7 @@ static bool gen_fcvt_int(struct dc *d, unsigned fmt, bool to_int)
         mark_fs_dirty(d); /* the flags changed */
         return true;
     }
-    gen_fop_to_fpr(d, &fop1_helper, RD(d->insn), gpr_src(d, RS1(d->insn)), -1, -1,
+    gen_fop_to_fpr(d, &fop1_helper, RD(d->insn), gpr_src(d, RS1(d->insn)), -1,
                    FP_CODE(FOP_FROM_W + rs2, fmt, rm, d->raw));
     return true;
 }
@@ -391,24 +502,24 @@ static bool trans_op_fp(struct dc *d)
     case 0x00: case 0x01: case 0x02: case 0x03: /* add sub mul div */
         if (!rm_valid(rm))
             return false;
-        gen_fop_to_fpr(d, &fop2_helper, rd, a, b, -1, FP_CODE(FOP_ADD + f5, fmt, rm, d->raw));
+        gen_arith(d, (enum hostfp_op)(HOSTFP_ADD + f5), fmt, rm, rd, a, b, -1);
         return true;
     case 0x0b: /* fsqrt */
         if (RS2(d->insn) || !rm_valid(rm))
             return false;
-        gen_fop_to_fpr(d, &fop1_helper, rd, a, -1, -1, FP_CODE(FOP_SQRT, fmt, rm, d->raw));
+        gen_arith(d, HOSTFP_SQRT, fmt, rm, rd, a, -1, -1);
         return true;
     case 0x04: return gen_sign_inject(d, fmt);
     case 0x05: /* fmin, fmax */
         if (rm > 1)
             return false;
-        gen_fop_to_fpr(d, &fop2_helper, rd, a, b, -1,
+        gen_fop_to_fpr(d, &fop2_helper, rd, a, b,
                        FP_CODE(rm ? FOP_MAX : FOP_MIN, fmt, 0, d->raw));
         return true;
     case 0x08: /* fcvt.s.d (fmt 0, rs2 1) and fcvt.d.s (fmt 1, rs2 0) */
         if (RS2(d->insn) != (fmt ^ 1) || !rm_valid(rm) || !(d->env->misa & MISA_EXT('D')))
             return false;
-        gen_fop_to_fpr(d, &fop1_helper, rd, a, -1, -1, FP_CODE(FOP_TO_OTHER, fmt, rm, d->raw));
+        gen_fop_to_fpr(d, &fop1_helper, rd, a, -1, FP_CODE(FOP_TO_OTHER, fmt, rm, d->raw));
         return true;
     case 0x14: return gen_fcmp_class(d, fmt, true);
     case 0x18: return gen_fcvt_int(d, fmt, true);

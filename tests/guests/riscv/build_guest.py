@@ -31,6 +31,8 @@ def main():
     ap.add_argument("--linker-script", required=True)
     ap.add_argument("--include", action="append", default=[])
     ap.add_argument("--define", action="append", default=[], help="NAME=VALUE for every source")
+    ap.add_argument("--cflag", action="append", default=[],
+                    help="an extra compiler flag for every source (write --cflag=-fxyz)")
     ap.add_argument("--out", required=True, help="the guest ELF")
     ap.add_argument("sources", nargs="+")
     args = ap.parse_args()
@@ -38,7 +40,7 @@ def main():
     objdir = args.out + ".d"
     os.makedirs(objdir, exist_ok=True)
     flags = (CFLAGS + ["-I" + d for d in args.include]
-             + ["-D" + d for d in args.define])
+             + ["-D" + d for d in args.define] + args.cflag)
     objects = []
     for i, src in enumerate(args.sources):
         # Numbered, so that sources with the same base name in two folders cannot collide.
