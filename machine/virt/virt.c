@@ -1,6 +1,10 @@
-/* The RISC-V virt board: QEMU's memory map, ACLINT, PLIC, 16550A, test finisher, an FDT. */
+/*
+ * The RISC-V virt board: QEMU's memory map, ACLINT, PLIC, 16550A, test finisher, virtio-mmio
+ * slots, an FDT.
+ */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +15,7 @@
 #include "hw/intc/plic.h"
 #include "hw/misc/sifive_test.h"
 #include "hw/timer/aclint.h"
+#include "hw/virtio/virtio_mmio.h"
 #include "machine/elf_loader.h"
 #include "machine/machine.h"
 #include "machine/virt/virt_fdt.h"
@@ -29,6 +34,8 @@ struct virt_board {
     struct plic plic;
     struct aclint aclint;
     struct sifive_test test;
+    struct virtio_mmio virtio[VIRT_VIRTIO_COUNT];
+    char virtio_names[VIRT_VIRTIO_COUNT][24];
     uint8_t *kernel_file;
     size_t kernel_len;
     struct elf_image kernel;
@@ -51,6 +58,20 @@ static int virt_register(struct io_bus *bus, uint64_t base, uint64_t size, io_ha
     if (ret < 0)
         log_error("virt: %s at 0x%" PRIx64 " overlaps another device", name, base);
     return ret;
+}
+
+/* QEMU's eight virtio-mmio transports, empty until virtio devices exist. */
+static int virt_create_virtio_slots(struct machine *m, struct virt_board *v)
+{
+    for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
+        uint64_t base = VIRT_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE;
+        snprintf(v->virtio_names[i], sizeof(v->virtio_names[i]), "virtio-mmio@%" PRIx64, base);
+        virtio_mmio_init_empty(&v->virtio[i], v->virtio_names[i]);
+        if (virt_register(&m->mmio, base, VIRTIO_MMIO_SIZE, virtio_mmio_io, &v->virtio[i],
+                          v->virtio_names[i]))
+            return -EEXIST;
+    }
+    return 0;
 }
 
 static int virt_create_devices(struct machine *m, struct virt_board *v)
@@ -78,7 +99,7 @@ static int virt_create_devices(struct machine *m, struct virt_board *v)
         virt_register(&m->mmio, VIRT_UART0_BASE, VIRT_UART0_SIZE, uart16550_io, &v->uart,
                       "serial"))
         return -EEXIST;
-    return 0;
+    return virt_create_virtio_slots(m, v);
 }
 
 static int virt_load_kernel_file(struct machine *m, struct virt_board *v)

@@ -8,6 +8,7 @@
 #include "hw/intc/plic.h"
 #include "hw/misc/sifive_test.h"
 #include "hw/timer/aclint.h"
+#include "hw/virtio/virtio_mmio.h"
 #include "machine/virt/virt_memmap.h"
 
 #define FDT_MAX_SIZE 0x10000
@@ -103,6 +104,18 @@ static int fdt_soc(void *fdt, unsigned nr_harts)
     err |= fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
     err |= fdt_property_u32(fdt, "interrupts", VIRT_UART0_IRQ);
     err |= fdt_end_node(fdt);
+
+    /* Listed from the last slot down, as QEMU does, so Linux numbers them in address order. */
+    for (int i = VIRT_VIRTIO_COUNT - 1; i >= 0; i--) {
+        uint64_t base = VIRT_VIRTIO_BASE + (uint64_t)i * VIRTIO_MMIO_SIZE;
+        snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)base);
+        err |= fdt_begin_node(fdt, name);
+        err |= fdt_property_string(fdt, "compatible", "virtio,mmio");
+        err |= prop_reg(fdt, base, VIRTIO_MMIO_SIZE);
+        err |= fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
+        err |= fdt_property_u32(fdt, "interrupts", VIRT_VIRTIO_IRQ + (unsigned)i);
+        err |= fdt_end_node(fdt);
+    }
 
     snprintf(name, sizeof(name), "test@%llx", VIRT_TEST_BASE);
     err |= fdt_begin_node(fdt, name);
