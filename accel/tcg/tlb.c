@@ -222,9 +222,12 @@ void tcg_helper_store(struct tcg_cpu *cpu, uint64_t addr, uint64_t value, unsign
         store_in_page(cpu, addr, size, value, mmu_idx, retaddr);
         return;
     }
-    /* Both pages must be writable before any byte changes. */
+    /*
+     * Both pages must be writable before any byte changes. A fault on the second page names
+     * its first byte, as a crossing load's does.
+     */
     tlb_lookup(cpu, addr, ACCESS_WRITE, mmu_idx, retaddr, false);
-    tlb_lookup(cpu, addr + size - 1, ACCESS_WRITE, mmu_idx, retaddr, false);
+    tlb_lookup(cpu, (addr + size - 1) & page_mask(cpu), ACCESS_WRITE, mmu_idx, retaddr, false);
     for (unsigned i = 0; i < size; i++)
         store_in_page(cpu, addr + i, 1, value >> (8 * i), mmu_idx, retaddr);
 }
