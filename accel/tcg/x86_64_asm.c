@@ -148,9 +148,10 @@ static void emit_modrm_mem(struct x86_asm *a, int reg, struct x86_mem m)
 {
     int r = reg & 7;
 
-    if (m.base == X86_NO_REG) { /* absolute disp32, via SIB with no base and no index */
+    if (m.base == X86_NO_REG) { /* disp32 with no base: SIB base 5 under mod 0 */
+        int index = m.index == X86_NO_REG ? 4 : (m.index & 7); /* 4: no index */
         emit8(a, (uint8_t)(0x04 | (r << 3)));
-        emit8(a, (uint8_t)(0x25 | (m.index == X86_NO_REG ? 0x20 : 0)));
+        emit8(a, (uint8_t)((m.scale << 6) | (index << 3) | 5));
         emit32(a, (uint32_t)m.disp);
         return;
     }
@@ -257,7 +258,7 @@ void x86_load(struct x86_asm *a, int dst, struct x86_mem m, unsigned size, bool 
         break;
     }
     asm_log(a, s, "%s %s, %s%s", size == 8 ? "mov" : sign ? "movsx" : (size == 4 ? "mov" : "movzx"),
-            rname(dst, (size == 4 && !sign) ? 4 : 8),
+            rname(dst, (size == 8 || sign) ? 8 : 4),
             size == 1 ? "byte " : size == 2 ? "word " : size == 4 ? "dword " : "qword ",
             mem_text(m, mt, sizeof(mt)));
 }
@@ -346,17 +347,23 @@ void x86_alu_mi(struct x86_asm *a, enum x86_alu op, bool w, struct x86_mem m, in
                 unsigned size)
 {
     uint8_t *s = a->ptr;
+    uint8_t prefix = size == 2 ? 0x66 : 0; /* 16-bit operand: 0x81 then takes an imm16 */
     char mt[64];
 
     if (size == 1) {
         emit_op_rm(a, 0, OP1(0x80), false, op, m, 0);
         emit8(a, (uint8_t)imm);
     } else if (fits_i8(imm)) {
-        emit_op_rm(a, 0, OP1(0x83), w, op, m, 0);
+        emit_op_rm(a, prefix, OP1(0x83), w, op, m, 0);
         emit8(a, (uint8_t)imm);
     } else {
-        emit_op_rm(a, 0, OP1(0x81), w, op, m, 0);
-        emit32(a, (uint32_t)imm);
+        emit_op_rm(a, prefix, OP1(0x81), w, op, m, 0);
+        if (size == 2) {
+            emit8(a, (uint8_t)imm);
+            emit8(a, (uint8_t)(imm >> 8));
+        } else {
+            emit32(a, (uint32_t)imm);
+        }
     }
     asm_log(a, s, "%s %u-byte %s, %d", alu_names[op], size, mem_text(m, mt, sizeof(mt)), imm);
 }
