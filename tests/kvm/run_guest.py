@@ -117,6 +117,16 @@ def check(c, status, out, err, tmp):
             if got != want:
                 problems.append("%s has %d lines matching %r, expected %d"
                                 % (c["log_file"], got, pat, want))
+        for pat, least in c.get("log_min", {}).items():
+            got = len(re.findall(pat, text, re.M))
+            if got < least:
+                problems.append("%s has %d matches of %r, expected at least %d"
+                                % (c["log_file"], got, pat, least))
+        for pat in c.get("log_absent", []):
+            m = re.search(pat, text, re.M)
+            if m:
+                problems.append("%s matches %r, which must not appear: %r"
+                                % (c["log_file"], pat, m.group(0)))
     return problems
 
 

@@ -11,6 +11,8 @@ starting with "timing:", which is never compared exactly.
 Where QEMU 7.2 departs from the RISC-V spec, the guest prints what it observed and the case
 holds kestrel to the spec; "qemu" maps each such expected line to what QEMU 7.2 prints, and
 run_guest.py --vmm qemu-system-riscv64 uses it (see tests/guests/riscv/traps.c and csr.c).
+Cases marked kestrel_only check kestrel's own debugging output (-d, -D) and are skipped
+under QEMU. log_file/log_expect/log_min/log_absent check a file the case writes in {tmp}.
 """
 import re
 
@@ -175,4 +177,46 @@ CASES = {
         rx(r"timing: ticks=\d+"),
         "PASS",
     ], native_iterations=2, native_workload="fp"),
+
+    # Debugging output, written to -D FILE. kestrel only: QEMU's text differs.
+    # Each stage of the JIT for the first block, in order.
+    "debug-jit-log": case("rvc", ["PASS"], kestrel_only=True,
+                          args=["-d", "in_asm,op,op_opt,out_asm", "-D", "{tmp}/jit.log"],
+                          log_file="jit.log", log_expect=[
+                              r"IN: block 0x0000000080000000",
+                              r"0x0000000080000000:  [0-9a-f]{8}  auipc\tgp,0x[0-9a-f]+",
+                              r"OP 0000000080000000:",
+                              r" mov_i64 gp, \$0x[0-9a-f]+",
+                              r"OP after optimization 0000000080000000:",
+                              r"OUT: \[size=\d+\] block 0x80000000",
+                              # the entry check on exit_request, with its bytes
+                              r"  0000: cmp 4-byte \[rbp\+\d+\], 0 +83bd[0-9a-f]{10}",
+                          ],
+                          # blocks of many instructions, without one-insn-per-tb
+                          log_min={r"^0x[0-9a-f]{16}: .*\n0x[0-9a-f]{16}: ": 20}),
+    # -accel tcg,one-insn-per-tb=on: every block holds one instruction, and guests still pass.
+    "one-insn-per-tb": case("rv64i", [
+        "rv64i: register ALU ops, shifts and W forms: 220 checks",
+        "rv64i: branches: 110 checks",
+        "PASS",
+    ], kestrel_only=True, args=["-accel", "tcg,one-insn-per-tb=on", "-d", "in_asm",
+                                "-D", "{tmp}/in_asm.log"],
+        log_file="in_asm.log", log_min={r"^IN: block ": 1000},
+        log_absent=[r"^0x[0-9a-f]{16}: .*\n0x[0-9a-f]{16}: "]),
+    "one-insn-per-tb-smc": case("smc", ["PASS"], kestrel_only=True,
+                                args=["-accel", "tcg,one-insn-per-tb=on"]),
+    # -d int: each trap with its cause, pc and tval (the first is ecall from M mode; later an
+    # illegal instruction reports its own bits).
+    "debug-int-log": case("traps", ["PASS"], kestrel_only=True,
+                          args=["-d", "int", "-D", "{tmp}/int.log"], log_file="int.log",
+                          log_expect=[
+                              r"riscv: exception 11 at pc=0x[0-9a-f]{16} tval=0x0 priv 3 -> 3",
+                              r"riscv: exception 2 at pc=0x[0-9a-f]{16} tval=0xfe000033 "
+                              r"priv 3 -> 3",
+                          ]),
+    # -d exec: every block entered (chaining is off), starting at the ELF entry.
+    "debug-exec-log": case("rv64m", ["PASS"], kestrel_only=True,
+                           args=["-d", "exec", "-D", "{tmp}/exec.log"], log_file="exec.log",
+                           log_expect=[r"Trace: 0x[0-9a-f]+ \[0000000080000000/[0-9a-f]{16}\]"],
+                           log_min={r"^Trace: ": 100}),
 }
