@@ -386,17 +386,22 @@ static void bb_end(struct backend *b)
 /* After the boundary: nothing is assumed to be in a register any more. */
 static void bb_forget(struct backend *b)
 {
-    /* A label may be reached by a back edge that changed block-pinned globals. */
-    for (unsigned i = 0; i < b->nb_tb_pinned; i++)
-        T(b, b->tb_pinned[i])->mem_coherent = false;
     for (unsigned t = 0; t < b->s->nb_temps; t++) {
         struct tcg_temp *tp = T(b, (int)t);
+        /* A label may be reached by a path that changed a pinned global (block-pinned or
+         * not) without writing it back: its memory copy is stale whatever this path did. */
+        if (is_pinned(tp))
+            tp->mem_coherent = false;
         if (is_pinned(tp) || tp->kind == TEMP_FIXED || tp->kind == TEMP_CONST)
             continue;
         if (tp->val_type == VAL_REG) {
             b->reg_to_temp[tp->reg] = -1;
             tp->reg = -1;
             tp->val_type = (tp->kind == TEMP_GLOBAL || tp->crosses_bb) ? VAL_MEM : VAL_DEAD;
+        } else if (tp->val_type == VAL_DEAD && tp->crosses_bb && tp->mem_allocated) {
+            /* Dead on the path just generated (discarded), but an earlier branch to a
+             * label may still carry it: it was written back there. */
+            tp->val_type = VAL_MEM;
         }
     }
 }
@@ -433,6 +438,12 @@ static enum tcg_cond swap_cond(enum tcg_cond c)
 static enum x86_cond emit_compare(struct backend *b, enum tcg_cond c, int a, int bb, bool w,
                                   uint32_t avoid)
 {
+    if (c == TCG_COND_ALWAYS || c == TCG_COND_NEVER) {
+        /* No x86 condition is constant: compare a register with itself and test "equal". */
+        int r = temp_load(b, a, 0, avoid);
+        x86_alu_rr(&b->a, ALU_CMP, w, r, r);
+        return c == TCG_COND_ALWAYS ? CC_E : CC_NE;
+    }
     if (const_fits32(b, a) && !tcg_temp_is_const(b->s, bb)) {
         int t = a;
         a = bb;

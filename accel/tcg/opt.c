@@ -7,6 +7,7 @@
 struct opt_info {
     int canon;        /* the temp this one is a copy of (itself if none) */
     bool is_const;
+    bool narrow;      /* a copy by a 32-bit op: only the low half of canon's value */
     int64_t value;
 };
 
@@ -24,7 +25,7 @@ static void opt_reset(struct opt_state *o)
 {
     for (unsigned t = 0; t < o->s->nb_temps; t++) {
         const struct tcg_temp *tp = &o->s->temps[t];
-        o->info[t] = (struct opt_info){(int)t, tp->kind == TEMP_CONST, tp->value};
+        o->info[t] = (struct opt_info){(int)t, tp->kind == TEMP_CONST, false, tp->value};
     }
 }
 
@@ -36,11 +37,17 @@ static void opt_invalidate(struct opt_state *o, int t)
     for (unsigned u = 0; u < o->s->nb_temps; u++) {
         if ((int)u == t || o->info[u].canon != t)
             continue;
+        if (o->info[u].narrow) {
+            /* It cannot stand in for the 64-bit copies: it stops being a copy. */
+            o->info[u].canon = (int)u;
+            o->info[u].narrow = false;
+            continue;
+        }
         if (new_canon < 0)
             new_canon = (int)u;
         o->info[u].canon = new_canon;
     }
-    o->info[t] = (struct opt_info){t, false, 0};
+    o->info[t] = (struct opt_info){t, false, false, 0};
 }
 
 static void opt_invalidate_globals(struct opt_state *o)
@@ -57,7 +64,7 @@ static int opt_const(struct opt_state *o, enum tcg_type ty, int64_t value)
     int t = tcg_const(o->s, ty, value);
 
     if ((unsigned)t >= before)
-        o->info[t] = (struct opt_info){t, true, o->s->temps[t].value};
+        o->info[t] = (struct opt_info){t, true, false, o->s->temps[t].value};
     return t;
 }
 
@@ -99,11 +106,15 @@ static void fold_to_copy(struct opt_state *o, struct tcg_op *op, int src)
         o->info[d].value = o->info[src].value;
     } else if (src != d) {
         o->info[d].canon = o->info[src].canon;
+        o->info[d].narrow = op->type == TCG_I32 || o->info[src].narrow;
     }
 }
 
 static bool cond_holds(enum tcg_cond c, enum tcg_type ty, int64_t a, int64_t b)
 {
+    /* A 32-bit op may read a 64-bit value: only its low half counts. */
+    a = fit_type(ty, a);
+    b = fit_type(ty, b);
     uint64_t ua = ty == TCG_I32 ? (uint32_t)a : (uint64_t)a;
     uint64_t ub = ty == TCG_I32 ? (uint32_t)b : (uint64_t)b;
 
@@ -126,6 +137,8 @@ static bool cond_holds(enum tcg_cond c, enum tcg_type ty, int64_t a, int64_t b)
 /* Evaluates a two-input op on constants; false when it cannot (division hazards). */
 static bool eval2(enum tcg_opcode opc, enum tcg_type ty, int64_t a, int64_t b, int64_t *r)
 {
+    a = fit_type(ty, a); /* as in cond_holds */
+    b = fit_type(ty, b);
     unsigned bits = ty == TCG_I32 ? 32 : 64;
     uint64_t ua = ty == TCG_I32 ? (uint32_t)a : (uint64_t)a;
     uint64_t ub = ty == TCG_I32 ? (uint32_t)b : (uint64_t)b;
@@ -232,6 +245,12 @@ static bool opt_op(struct opt_state *o, struct tcg_op *op)
 {
     unsigned flags = tcg_op_flags(op->opc);
 
+    if (op->opc == OP_DISCARD) {
+        /* Not a read: renaming it to a copy's source would discard the source (a global).
+         * The temp no longer holds anything another temp may be renamed to. */
+        opt_invalidate(o, (int)op->args[0]);
+        return true;
+    }
     for (unsigned a = 0; a < op->nb_i; a++)
         op->args[op->nb_o + a] = opt_input(o, (int)op->args[op->nb_o + a]);
     if (op->opc == OP_MOV) {
