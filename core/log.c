@@ -26,6 +26,7 @@ static const struct log_item log_items[] = {
     {"int", LOG_INT, "show interrupts and exceptions"},
     {"unimp", LOG_UNIMP, "log each unclaimed device address once"},
     {"guest_errors", LOG_GUEST_ERROR, "log invalid guest device programming"},
+    {"tb_flush", LOG_TB_FLUSH, "log each time the TCG code cache fills and is emptied"},
 };
 
 static int log_parse_one(const char *item, size_t len, uint32_t *mask)

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Debug categories selectable with -d, named as in QEMU. */
+/* Debug categories selectable with -d, named as in QEMU (tb_flush is kestrel's own). */
 enum log_mask_bit {
     LOG_IN_ASM = 1u << 0,
     LOG_OP = 1u << 1,
@@ -16,6 +16,7 @@ enum log_mask_bit {
     LOG_INT = 1u << 5,
     LOG_UNIMP = 1u << 6,
     LOG_GUEST_ERROR = 1u << 7,
+    LOG_TB_FLUSH = 1u << 8,
 };
 
 /* Parses a comma-separated -d list into *mask; 0 or -EINVAL naming the bad item. */

@@ -96,7 +96,10 @@ static void tcg_run_blocks(struct tcg_cpu *cpu)
             __atomic_store_n(&cpu->exit_request, 1, __ATOMIC_RELEASE); /* take it first */
             continue;
         }
+        uint64_t flushes = tb_flush_count();
         struct tb *tb = tb_find(cpu);
+        if (tb_flush_count() != flushes)
+            last = NULL; /* finding tb emptied the cache: the block we came from is gone */
         if (last && !cpu->nochain)
             tb_add_jump(last, last_slot, tb);
         if (log_enabled(LOG_EXEC))

@@ -421,6 +421,10 @@ static struct tb *tb_gen_code(struct tcg_cpu *cpu, uint64_t pc, uint64_t phys_pc
     pthread_mutex_lock(&cache.lock);
     struct tb *tb = tb_gen_code_locked(cpu, pc, phys_pc, flags, max);
     if (!tb) { /* the cache is full: start over with an empty one */
+        if (log_enabled(LOG_TB_FLUSH))
+            log_debug("TCG: the code cache (%zu MiB, %u blocks) is full: flushed it whole "
+                      "(flush %" PRIu64 ")\n", cache.size >> 20, cache.nb_tbs,
+                      cache.flushes + 1);
         tb_flush_locked();
         tb = tb_gen_code_locked(cpu, pc, phys_pc, flags, max);
     }

@@ -178,6 +178,21 @@ CASES = {
         "PASS",
     ], native_iterations=2, native_workload="fp"),
 
+    # 20000 chained blocks, three times: more code than a small code cache holds.
+    "tbflush": case("tbflush", [
+        "tbflush: 20000 blocks, 3 passes, sum -30000",
+        "tbflush: 1 checks",
+        "PASS",
+    ]),
+    # With a 1 MiB cache it fills and is emptied while blocks run chained to each other.
+    "tbflush-small-cache": case("tbflush", [
+        "tbflush: 20000 blocks, 3 passes, sum -30000",
+        "PASS",
+    ], kestrel_only=True, args=["-accel", "tcg,tb-size=1", "-d", "tb_flush",
+                                "-D", "{tmp}/flush.log"],
+        log_file="flush.log",
+        log_min={r"^TCG: the code cache \(1 MiB, \d+ blocks\) is full: flushed it whole": 3}),
+
     # Debugging output, written to -D FILE. kestrel only: QEMU's text differs.
     # Each stage of the JIT for the first block, in order.
     "debug-jit-log": case("rvc", ["PASS"], kestrel_only=True,
