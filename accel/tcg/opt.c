@@ -303,6 +303,30 @@ static bool opt_op(struct opt_state *o, struct tcg_op *op)
     return true;
 }
 
+/*
+ * Drops labels no branch names (a frontend may place one it ends up not using, like the
+ * RISC-V translator's loop head): each label ends a basic block, which costs write-backs
+ * and forgets what the optimizer and the register allocator knew.
+ */
+static void remove_unused_labels(struct tcg_ctx *s)
+{
+    static __thread bool used[TCG_MAX_LABELS];
+    unsigned out = 0;
+
+    memset(used, 0, sizeof(used[0]) * s->nb_labels);
+    for (unsigned i = 0; i < s->nb_ops; i++) {
+        const struct tcg_op *op = &s->ops[i];
+        if (op->opc == OP_BR)
+            used[op->args[0]] = true;
+        else if (op->opc == OP_BRCOND)
+            used[op->args[3]] = true;
+    }
+    for (unsigned i = 0; i < s->nb_ops; i++)
+        if (s->ops[i].opc != OP_SET_LABEL || used[s->ops[i].args[0]])
+            s->ops[out++] = s->ops[i];
+    s->nb_ops = out;
+}
+
 void tcg_optimize(struct tcg_ctx *s)
 {
     static __thread struct opt_state o;
@@ -310,6 +334,7 @@ void tcg_optimize(struct tcg_ctx *s)
 
     o.s = s;
     opt_reset(&o);
+    remove_unused_labels(s); /* so that what is known carries past them */
     for (unsigned i = 0; i < s->nb_ops; i++) {
         struct tcg_op op = s->ops[i];
         bool keep = opt_op(&o, &op);
@@ -317,4 +342,6 @@ void tcg_optimize(struct tcg_ctx *s)
             s->ops[out++] = op;
     }
     s->nb_ops = out;
+    /* After folding: a decided branch may have left its label unused. */
+    remove_unused_labels(s);
 }

@@ -499,7 +499,8 @@ static void test_fold_conditions(void)
             g_assert_cmpuint(s->ops[1].nb_i, ==, 0);
             g_assert_cmpuint(s->ops[1].nb_c, ==, 1);
         } else {
-            g_assert_cmpuint(s->nb_ops, ==, 3);
+            /* and its label goes with it, now that no branch names it */
+            g_assert_cmpuint(s->nb_ops, ==, 2);
             g_assert_cmpuint(s->ops[1].opc, ==, OP_MOV);
         }
     }
@@ -646,6 +647,27 @@ static void test_copy_propagation_stops_at_labels(void)
                    " br $L1\n"
                    " set_label $L1\n"
                    " add_i64 g2, tmp1, tmp1\n");
+    g_free(s);
+}
+
+/* A label no branch names is dropped first, so it stops nothing (the RISC-V loop head). */
+static void test_unused_labels_dropped(void)
+{
+    struct tcg_ctx *s = ctx_new();
+    int t0 = tcg_temp_new(s, I64);
+    int unused = tcg_label_new(s), used = tcg_label_new(s);
+
+    tcg_gen_set_label(s, unused);
+    tcg_gen_movi(s, I64, t0, 5);
+    tcg_gen_set_label(s, tcg_label_new(s));
+    tcg_gen_op3(s, OP_ADD, I64, g[1], g[0], t0);
+    tcg_gen_brcond(s, I64, TCG_COND_EQ, g[2], g[3], used);
+    tcg_gen_set_label(s, used);
+    tcg_optimize(s);
+    assert_dump(s, " mov_i64 tmp0, $0x5\n"
+                   " add_i64 g1, g0, $0x5\n"
+                   " brcond_i64 g2, g3, eq, $L1\n"
+                   " set_label $L1\n");
     g_free(s);
 }
 
@@ -886,6 +908,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg_ir/opt/simplify", test_simplify);
     g_test_add_func("/tcg_ir/opt/copy_propagation", test_copy_propagation);
     g_test_add_func("/tcg_ir/opt/copy_propagation_labels", test_copy_propagation_stops_at_labels);
+    g_test_add_func("/tcg_ir/opt/unused_labels_dropped", test_unused_labels_dropped);
     g_test_add_func("/tcg_ir/opt/copy_propagation_calls", test_copy_propagation_and_calls);
     g_test_add_func("/tcg_ir/opt/copy_propagation_outputs", test_copy_propagation_outputs);
     g_test_add_func("/tcg_ir/opt/discard_of_a_copy", test_discard_of_a_copy);
