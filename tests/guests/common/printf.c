@@ -1,4 +1,7 @@
-/* A small vsnprintf: %d %i %u %x %X %p %s %c %%, flags 0 - #, width, l/ll/z. */
+/*
+ * A small vsnprintf shared by the x86 and RISC-V guest runtimes: %d %i %u %x %X %p %s %c %%,
+ * flags 0 - #, width, l/ll/z. Each runtime's guest.h provides console_putc and the C basics.
+ */
 #include "guest.h"
 
 struct out {
@@ -13,34 +16,36 @@ static void out_char(struct out *o, char c)
     o->len++;
 }
 
+static void out_pad(struct out *o, char c, int n)
+{
+    while (n-- > 0)
+        out_char(o, c);
+}
+
 static void out_number(struct out *o, uint64_t v, unsigned base, bool neg, int width, char pad,
                        bool left, const char *prefix, bool upper)
 {
+    const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char digits[24];
     int n = 0;
-    const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 
     do {
         digits[n++] = set[v % base];
         v /= base;
     } while (v);
-    int plen = (int)strlen(prefix) + (neg ? 1 : 0);
-    int fill = width > n + plen ? width - n - plen : 0;
+    int fill = width - n - (int)strlen(prefix) - (neg ? 1 : 0);
     if (!left && pad == ' ')
-        while (fill-- > 0)
-            out_char(o, ' ');
+        out_pad(o, ' ', fill);
     if (neg)
         out_char(o, '-');
-    for (const char *p = prefix; *p; p++)
-        out_char(o, *p);
+    while (*prefix)
+        out_char(o, *prefix++);
     if (!left && pad == '0')
-        while (fill-- > 0)
-            out_char(o, '0');
+        out_pad(o, '0', fill);
     while (n)
         out_char(o, digits[--n]);
     if (left)
-        while (fill-- > 0)
-            out_char(o, ' ');
+        out_pad(o, ' ', fill);
 }
 
 static void out_string(struct out *o, const char *s, int width, bool left)
@@ -48,13 +53,11 @@ static void out_string(struct out *o, const char *s, int width, bool left)
     int n = (int)strlen(s);
 
     if (!left)
-        for (int i = n; i < width; i++)
-            out_char(o, ' ');
+        out_pad(o, ' ', width - n);
     while (*s)
         out_char(o, *s++);
     if (left)
-        for (int i = n; i < width; i++)
-            out_char(o, ' ');
+        out_pad(o, ' ', width - n);
 }
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
@@ -69,10 +72,14 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         bool left = false, alt = false;
         char pad = ' ';
         for (;; fmt++) {
-            if (fmt[1] == '-') left = true;
-            else if (fmt[1] == '0') pad = '0';
-            else if (fmt[1] == '#') alt = true;
-            else break;
+            if (fmt[1] == '-')
+                left = true;
+            else if (fmt[1] == '0')
+                pad = '0';
+            else if (fmt[1] == '#')
+                alt = true;
+            else
+                break;
         }
         fmt++;
         int width = 0;
@@ -89,8 +96,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'd':
         case 'i':
             s = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
-            out_number(&o, s < 0 ? (uint64_t)-s : (uint64_t)s, 10, s < 0, width, pad, left, "",
-                       false);
+            out_number(&o, s < 0 ? -(uint64_t)s : (uint64_t)s, 10, s < 0, width, pad, left,
+                       "", false);
             break;
         case 'u':
             u = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
