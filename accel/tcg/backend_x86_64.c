@@ -102,6 +102,12 @@ static bool is_pinned(const struct tcg_temp *tp)
     return tp->kind == TEMP_GLOBAL && tp->fixed_reg >= 0;
 }
 
+/* Pinned for this block only (a loop block's busiest globals), in a caller-saved register. */
+static bool is_tb_pinned(const struct backend *b, const struct tcg_temp *tp)
+{
+    return is_pinned(tp) && (b->tb_pinned_regs & REG_BIT(tp->fixed_reg));
+}
+
 static struct x86_mem temp_mem(struct backend *b, struct tcg_temp *tp)
 {
     if (tp->kind == TEMP_GLOBAL)
@@ -956,7 +962,7 @@ static void gen_call(struct backend *b)
             x86_lea(&b->a, true, r, x86_mem_base(ENV, -TCG_ENV_BIAS));
         else if (tp->kind == TEMP_CONST)
             x86_mov_ri(&b->a, r, (uint64_t)tp->value);
-        else if (is_pinned(tp) && (b->tb_pinned_regs & REG_BIT(tp->fixed_reg)))
+        else if (is_tb_pinned(b, tp))
             /* Its register is an argument register an earlier argument may have taken;
              * memory is current, written back above. */
             x86_load(&b->a, r, temp_mem(b, tp), 8, false);
@@ -973,8 +979,7 @@ static void gen_call(struct backend *b)
     /* Reload what the call may have changed or clobbered: block-pinned ones always. */
     for (unsigned t = 0; t < b->s->nb_globals; t++) {
         struct tcg_temp *tp = T(b, (int)t);
-        bool tb_pinned = is_pinned(tp) && (b->tb_pinned_regs & REG_BIT(tp->fixed_reg));
-        if (is_pinned(tp) && (writes || tb_pinned))
+        if (is_pinned(tp) && (writes || is_tb_pinned(b, tp)))
             x86_load(&b->a, tp->fixed_reg, temp_mem(b, tp), 8, false);
         else if (writes && tp->kind == TEMP_GLOBAL && tp->val_type == VAL_REG)
             temp_spill(b, (int)t);
