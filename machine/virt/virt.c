@@ -16,16 +16,15 @@
 #include "hw/misc/sifive_test.h"
 #include "hw/timer/aclint.h"
 #include "hw/virtio/virtio_mmio.h"
-#include "machine/elf_loader.h"
 #include "machine/machine.h"
 #include "machine/virt/virt_fdt.h"
+#include "machine/virt/virt_loader.h"
 #include "machine/virt/virt_memmap.h"
 #include "vcpu/riscv/cpu.h"
 
 #define VIRT_DEFAULT_RAM (128ull << 20)
 #define VIRT_MIN_RAM (16ull << 20)
-#define VIRT_FDT_ALIGN (2ull << 20)
-#define EM_RISCV 243
+#define VIRT_FDT_MAX (64ull << 10)
 
 struct virt_board {
     uint64_t ram_size;
@@ -36,12 +35,9 @@ struct virt_board {
     struct sifive_test test;
     struct virtio_mmio virtio[VIRT_VIRTIO_COUNT];
     char virtio_names[VIRT_VIRTIO_COUNT][24];
-    uint8_t *kernel_file;
-    size_t kernel_len;
-    struct elf_image kernel;
+    struct virt_loader loader;
     void *fdt;
     size_t fdt_size;
-    uint64_t fdt_addr;
 };
 
 /* A hart's interrupt input, through the accelerator: (hart << 8) | input number. */
@@ -102,48 +98,25 @@ static int virt_create_devices(struct machine *m, struct virt_board *v)
     return virt_create_virtio_slots(m, v);
 }
 
-static int virt_load_kernel_file(struct machine *m, struct virt_board *v)
+static void *virt_build_fdt(struct machine *m, struct virt_board *v)
 {
-    const char *path = m->cfg->kernel;
-    const char *why = NULL;
+    const struct virt_loader *l = &v->loader;
+    struct virt_fdt_params fp = {
+        .ram_base = VIRT_DRAM_BASE,
+        .ram_size = v->ram_size,
+        .nr_harts = m->nr_vcpus,
+        .bootargs = m->cfg->append,
+        .initrd_start = l->has_initrd ? l->initrd.start : 0,
+        .initrd_end = l->has_initrd ? l->initrd.end : 0,
+    };
+    void *fdt = virt_fdt_build(&fp, &v->fdt_size);
 
-    if (file_read_all("-kernel", path, v->ram_size, &v->kernel_file, &v->kernel_len) < 0)
-        return -EINVAL;
-    int ret = elf_parse(v->kernel_file, v->kernel_len, &v->kernel, &why);
-    if (ret == -ENOEXEC) {
-        log_error("-kernel %s: not an ELF file; booting a Linux Image needs firmware "
-                  "(-bios), which is not built yet for the virt machine", path);
-        return ret;
-    }
-    if (ret == 0 && (v->kernel.elf_class != 64 || v->kernel.machine != EM_RISCV)) {
-        why = "not a 64-bit RISC-V ELF file";
-        ret = -EINVAL;
-    }
-    if (ret < 0) {
-        log_error("-kernel %s: cannot load: %s", path, why);
-        return ret;
-    }
-    return 0;
-}
-
-static int virt_check_firmware(const struct vm_config *cfg)
-{
-    if (!cfg->bios) {
-        log_error("the virt machine's default firmware (OpenSBI) is not built yet; "
-                  "run bare-metal programs with -bios none -kernel PROG.elf");
-        return -ENOTSUP;
-    }
-    if (strcmp(cfg->bios, "none") != 0) {
-        log_error("-bios %s: loading firmware on the virt machine is not built yet; "
-                  "use -bios none -kernel PROG.elf", cfg->bios);
-        return -ENOTSUP;
-    }
-    if (!cfg->kernel) {
-        log_error("no -kernel given: with -bios none the virt machine needs a program "
-                  "(-kernel PROG.elf)");
-        return -EINVAL;
-    }
-    return 0;
+    if (!fdt)
+        log_error("virt: building the device tree failed");
+    else if (v->fdt_size > VIRT_FDT_MAX)
+        log_error("virt: the device tree (%zu bytes) outgrew its %llu-byte slot", v->fdt_size,
+                  (unsigned long long)VIRT_FDT_MAX);
+    return fdt;
 }
 
 static int virt_create(struct machine *m)
@@ -155,8 +128,6 @@ static int virt_create(struct machine *m)
     if (!v)
         return -ENOMEM;
     m->board_state = v;
-    if ((ret = virt_check_firmware(cfg)) < 0)
-        return ret;
     v->ram_size = cfg->ram_size ? cfg->ram_size : VIRT_DEFAULT_RAM;
     if (v->ram_size < VIRT_MIN_RAM) {
         log_error("-m: the virt machine needs at least %llu MiB of RAM",
@@ -171,19 +142,12 @@ static int virt_create(struct machine *m)
     }
     if (chardev_open(&v->serial_chr, "-serial", cfg->serial, &m->runstate) < 0)
         return -EINVAL;
-    if ((ret = virt_create_devices(m, v)) < 0 || (ret = virt_load_kernel_file(m, v)) < 0)
+    if ((ret = virt_create_devices(m, v)) < 0 ||
+        (ret = virt_loader_plan(&v->loader, cfg, VIRT_DRAM_BASE, v->ram_size, VIRT_FDT_MAX)) < 0)
         return ret;
-    struct virt_fdt_params fp = {VIRT_DRAM_BASE, v->ram_size, m->nr_vcpus, cfg->append};
-    v->fdt = virt_fdt_build(&fp, &v->fdt_size);
-    if (!v->fdt) {
-        log_error("virt: building the device tree failed");
+    v->fdt = virt_build_fdt(m, v);
+    if (!v->fdt || v->fdt_size > VIRT_FDT_MAX)
         return -ENOMEM;
-    }
-    /* Where QEMU puts it: the top of RAM below 3 GiB, aligned down to 2 MiB. */
-    uint64_t top = VIRT_DRAM_BASE + v->ram_size;
-    if (top > 0xc0000000ull)
-        top = 0xc0000000ull;
-    v->fdt_addr = (top - v->fdt_size) & ~(VIRT_FDT_ALIGN - 1);
     m->vm_desc = (struct accel_vm_desc){
         .arch = CPU_ARCH_RISCV64,
         .nr_vcpus = m->nr_vcpus,
@@ -200,17 +164,14 @@ static int virt_create(struct machine *m)
 static int virt_boot(struct machine *m)
 {
     struct virt_board *v = m->board_state;
-    const struct elf_segment *bad = NULL;
+    const struct virt_loader *l = &v->loader;
     struct cpu_state state;
 
-    if (elf_load(&v->kernel, v->kernel_file, &m->mem, &bad) < 0) {
-        log_error("-kernel %s: a segment at 0x%" PRIx64 " (+0x%" PRIx64 ") lies outside RAM "
-                  "(RAM is 0x%llx..0x%llx; try a larger -m)",
-                  m->cfg->kernel, bad->paddr, bad->memsz, VIRT_DRAM_BASE,
-                  (unsigned long long)(VIRT_DRAM_BASE + v->ram_size));
+    if (virt_loader_load(l, &m->mem) < 0) {
+        log_error("virt: loading -bios/-kernel/-initrd into RAM failed");
         return -EFAULT;
     }
-    if (guest_memory_write(&m->mem, v->fdt_addr, v->fdt, v->fdt_size) < 0) {
+    if (guest_memory_write(&m->mem, l->fdt_addr, v->fdt, v->fdt_size) < 0) {
         log_error("virt: the device tree does not fit in RAM");
         return -EFAULT;
     }
@@ -218,10 +179,12 @@ static int virt_boot(struct machine *m)
         int ret = m->accel->ops->vcpu_get_state(&m->vcpus[h], &state);
         if (ret < 0)
             return ret;
-        /* As QEMU's reset vector leaves it: a0 = hart id, a1 = the device tree. */
-        state.riscv.pc = v->kernel.entry;
+        /* As QEMU's reset vector leaves it: a0 = hart id, a1 = the device tree, and for
+         * firmware a2 = the fw_dynamic record. */
+        state.riscv.pc = l->reset_pc;
         state.riscv.x[10] = h;
-        state.riscv.x[11] = v->fdt_addr;
+        state.riscv.x[11] = l->fdt_addr;
+        state.riscv.x[12] = l->has_bios ? l->dyn_info_addr : 0;
         state.riscv.priv = RISCV_PRIV_M;
         ret = m->accel->ops->vcpu_set_state(&m->vcpus[h], &state);
         if (ret < 0)
@@ -249,7 +212,7 @@ static void virt_destroy(struct machine *m)
         aclint_destroy(&v->aclint);
     riscv_set_time_source(NULL, NULL);
     chardev_close(&v->serial_chr);
-    free(v->kernel_file);
+    virt_loader_free(&v->loader);
     free(v->fdt);
     free(v);
     m->board_state = NULL;

@@ -13,6 +13,10 @@
 
 #define FDT_MAX_SIZE 0x10000
 
+/* What the hart implements, in both of the forms Linux and OpenSBI read. */
+#define RISCV_ISA_STRING "rv64imafdc_zicntr_zicsr_zifencei"
+#define RISCV_ISA_EXTENSIONS "i\0m\0a\0f\0d\0c\0zicntr\0zicsr\0zifencei"
+
 enum { PHANDLE_PLIC = 1, PHANDLE_TEST = 2, PHANDLE_CPU_INTC = 16 };
 
 /* Two-cell address and size pairs, as #address-cells = #size-cells = 2. */
@@ -38,7 +42,10 @@ static int fdt_cpus(void *fdt, unsigned nr_harts)
         err |= fdt_property_u32(fdt, "reg", i);
         err |= fdt_property_string(fdt, "status", "okay");
         err |= fdt_property_string(fdt, "compatible", "riscv");
-        err |= fdt_property_string(fdt, "riscv,isa", "rv64imafdc_zicsr_zifencei");
+        err |= fdt_property_string(fdt, "riscv,isa", RISCV_ISA_STRING);
+        err |= fdt_property_string(fdt, "riscv,isa-base", "rv64i");
+        err |= fdt_property(fdt, "riscv,isa-extensions", RISCV_ISA_EXTENSIONS,
+                            sizeof(RISCV_ISA_EXTENSIONS));
         err |= fdt_property_string(fdt, "mmu-type", "riscv,sv48");
         err |= fdt_begin_node(fdt, "interrupt-controller");
         err |= fdt_property_u32(fdt, "#interrupt-cells", 1);
@@ -158,6 +165,10 @@ void *virt_fdt_build(const struct virt_fdt_params *p, size_t *size)
     snprintf(name, sizeof(name), "/soc/serial@%llx", VIRT_UART0_BASE);
     err |= fdt_property_string(fdt, "stdout-path", name);
     err |= fdt_property_string(fdt, "bootargs", p->bootargs ? p->bootargs : "");
+    if (p->initrd_end > p->initrd_start) {
+        err |= fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start);
+        err |= fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end);
+    }
     err |= fdt_end_node(fdt);
 
     snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->ram_base);

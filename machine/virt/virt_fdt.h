@@ -9,6 +9,7 @@ struct virt_fdt_params {
     uint64_t ram_base, ram_size;
     unsigned nr_harts;
     const char *bootargs;
+    uint64_t initrd_start, initrd_end; /* both 0 without an initrd */
 };
 
 /* A malloc'd flattened device tree, or NULL; *size gets its total size. */

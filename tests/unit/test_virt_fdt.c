@@ -13,7 +13,7 @@
 
 static void *build(unsigned harts, uint64_t ram, const char *bootargs)
 {
-    struct virt_fdt_params p = {VIRT_DRAM_BASE, ram, harts, bootargs};
+    struct virt_fdt_params p = {VIRT_DRAM_BASE, ram, harts, bootargs, 0, 0};
     size_t size = 0;
     void *fdt = virt_fdt_build(&p, &size);
 
