@@ -50,6 +50,15 @@ def riscv_elf64(entry=0x80000000):
     return body + bytes(0x1000 - len(body)) + code
 
 
+def riscv_image_like(gzip=False):
+    """A RISC-V Linux Image header (Documentation/arch/riscv/boot-image-header.rst)."""
+    if gzip:
+        return b"\x1f\x8b\x08" + bytes(100)
+    head = struct.pack("<IIQQQIIQQII", 0, 0, 0x200000, 0x10000, 0, 2, 0, 0,
+                       int.from_bytes(b"RISCV\0\0\0", "little"), 0x05435352, 0)
+    return head + bytes(0x1000 - len(head))
+
+
 def bzimage_like():
     data = bytearray(0x1000)
     data[0x202:0x206] = b"HdrS"
@@ -89,12 +98,16 @@ def cases(guest_dir):
         "stray-argument": (None, ["hello.elf"], 2, ["hello.elf"]),
         "tcg-x86-not-built": (None, ["-accel", "tcg", "-kernel", hello], 1,
                               ["-accel tcg: TCG has no x86-64 frontend yet"]),
-        "virt-needs-bios-none": (None, ["-M", "virt", "-kernel", hello], 1,
-                                 ["OpenSBI) is not built yet", "-bios none"]),
-        "virt-bios-file-not-built": (None, ["-M", "virt", "-bios", "fw.bin", "-kernel", hello],
-                                     1, ["-bios fw.bin", "not built yet"]),
+        "virt-bios-missing": (None, ["-M", "virt", "-bios", "/nonexistent/fw.bin", "-kernel",
+                                     hello], 1, ["-bios /nonexistent/fw.bin", "No such file"]),
+        "virt-image-needs-bios": (riscv_image_like(), ["-M", "virt", "-bios", "none"], 1,
+                                  ["a Linux Image is started by firmware", "-bios fw_jump.bin"]),
+        "virt-image-gzip": (riscv_image_like(gzip=True), ["-M", "virt", "-bios", "none"], 1,
+                            ["gzip-compressed", "gunzip"]),
+        "virt-not-a-kernel": (b"\x00" * 4096, ["-M", "virt", "-bios", "none"], 1,
+                              ["neither an ELF program nor a RISC-V Linux Image"]),
         "virt-x86-kernel": (None, ["-M", "virt", "-bios", "none", "-kernel", hello], 1,
-                            ["not a 64-bit RISC-V ELF file"]),
+                            ["an ELF file, but not 64-bit RISC-V"]),
         "virt-kvm-cannot": (riscv_elf64(), ["-M", "virt", "-accel", "kvm", "-bios", "none"], 1,
                             ["KVM on this host runs only x86-64 guests"]),
         "virt-smp-not-built": (riscv_elf64(), ["-M", "virt", "-accel", "tcg", "-bios", "none",
@@ -102,7 +115,7 @@ def cases(guest_dir):
                                ["TCG runs one vCPU", "-smp 1"]),
         "virt-elf-outside-ram": (riscv_elf64(entry=0x1000), ["-M", "virt", "-accel", "tcg",
                                                              "-bios", "none"], 1,
-                                 ["lies outside RAM"]),
+                                 ["0x1000..0x1008 does not fit in RAM"]),
         "kernel-not-regular": (None, ["-kernel", "/dev/null"], 1,
                                ["-kernel /dev/null", "not a regular file"]),
         "drive-not-built": (None, ["-drive", "file=disk.img"], 1, ["-drive", "not built yet"]),

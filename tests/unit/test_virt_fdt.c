@@ -11,9 +11,10 @@
 #include "machine/virt/virt_fdt.h"
 #include "machine/virt/virt_memmap.h"
 
-static void *build(unsigned harts, uint64_t ram, const char *bootargs)
+static void *build_initrd(unsigned harts, uint64_t ram, const char *bootargs,
+                          uint64_t initrd_start, uint64_t initrd_end)
 {
-    struct virt_fdt_params p = {VIRT_DRAM_BASE, ram, harts, bootargs, 0, 0};
+    struct virt_fdt_params p = {VIRT_DRAM_BASE, ram, harts, bootargs, initrd_start, initrd_end};
     size_t size = 0;
     void *fdt = virt_fdt_build(&p, &size);
 
@@ -21,6 +22,11 @@ static void *build(unsigned harts, uint64_t ram, const char *bootargs)
     g_assert_cmpint(fdt_check_full(fdt, size), ==, 0);
     g_assert_cmpuint(fdt_totalsize(fdt), ==, size);
     return fdt;
+}
+
+static void *build(unsigned harts, uint64_t ram, const char *bootargs)
+{
+    return build_initrd(harts, ram, bootargs, 0, 0);
 }
 
 static int node(const void *fdt, const char *path)
@@ -73,10 +79,28 @@ static void test_root_chosen_memory(void)
     g_assert_cmpstr(str_prop(fdt, "/chosen", "stdout-path"), ==, "/soc/serial@10000000");
     assert_reg(fdt, "/memory@80000000", VIRT_DRAM_BASE, 256ull << 20);
     g_assert_cmpstr(str_prop(fdt, "/memory@80000000", "device_type"), ==, "memory");
+    g_assert_null(fdt_getprop(fdt, node(fdt, "/chosen"), "linux,initrd-start", NULL));
     free(fdt);
 
     fdt = build(1, 64ull << 20, NULL);
     g_assert_cmpstr(str_prop(fdt, "/chosen", "bootargs"), ==, "");
+    free(fdt);
+}
+
+/* Linux finds the initrd through two 64-bit /chosen properties. */
+static void test_initrd(void)
+{
+    void *fdt = build_initrd(1, 512ull << 20, NULL, 0x9f000000, 0x9f0fe123);
+    int len = 0;
+    const fdt64_t *start = fdt_getprop(fdt, node(fdt, "/chosen"), "linux,initrd-start", &len);
+
+    g_assert_nonnull(start);
+    g_assert_cmpint(len, ==, 8);
+    g_assert_cmphex(fdt64_to_cpu(*start), ==, 0x9f000000);
+    const fdt64_t *end = fdt_getprop(fdt, node(fdt, "/chosen"), "linux,initrd-end", &len);
+    g_assert_nonnull(end);
+    g_assert_cmpint(len, ==, 8);
+    g_assert_cmphex(fdt64_to_cpu(*end), ==, 0x9f0fe123);
     free(fdt);
 }
 
@@ -89,7 +113,13 @@ static void test_cpus(void)
     for (unsigned i = 0; i < 3; i++) {
         snprintf(path, sizeof(path), "/cpus/cpu@%u", i);
         g_assert_cmpuint(u32_prop(fdt, path, "reg"), ==, i);
-        g_assert_cmpstr(str_prop(fdt, path, "riscv,isa"), ==, "rv64imafdc_zicsr_zifencei");
+        g_assert_cmpstr(str_prop(fdt, path, "riscv,isa"), ==, "rv64imafdc_zicntr_zicsr_zifencei");
+        g_assert_cmpstr(str_prop(fdt, path, "riscv,isa-base"), ==, "rv64i");
+        int len = 0;
+        const char *ext = fdt_getprop(fdt, node(fdt, path), "riscv,isa-extensions", &len);
+        static const char want_ext[] = "i\0m\0a\0f\0d\0c\0zicntr\0zicsr\0zifencei";
+        g_assert_cmpint(len, ==, sizeof(want_ext));
+        g_assert_cmpmem(ext, len, want_ext, sizeof(want_ext));
         g_assert_cmpstr(str_prop(fdt, path, "device_type"), ==, "cpu");
         snprintf(path, sizeof(path), "/cpus/cpu@%u/interrupt-controller", i);
         g_assert_cmpstr(str_prop(fdt, path, "compatible"), ==, "riscv,cpu-intc");
@@ -153,6 +183,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/virt_fdt/root-chosen-memory", test_root_chosen_memory);
+    g_test_add_func("/virt_fdt/initrd", test_initrd);
     g_test_add_func("/virt_fdt/cpus", test_cpus);
     g_test_add_func("/virt_fdt/interrupt-wiring", test_interrupt_wiring);
     g_test_add_func("/virt_fdt/devices", test_devices);
