@@ -80,8 +80,11 @@ __attribute__((format(printf, 3, 4))) static void asm_log(struct x86_asm *a, con
     a->listing_len += (size_t)n;
 }
 
-static const char *mem_text(struct x86_mem m, char *buf, size_t len)
+/* The operand's text for the listing; nothing is formatted when no listing is kept. */
+static const char *mem_text(const struct x86_asm *a, struct x86_mem m, char *buf, size_t len)
 {
+    if (!a->listing)
+        return "";
     if (m.index == X86_NO_REG)
         snprintf(buf, len, "[%s%+d]", m.base == X86_NO_REG ? "" : reg64[m.base], m.disp);
     else
@@ -260,7 +263,7 @@ void x86_load(struct x86_asm *a, int dst, struct x86_mem m, unsigned size, bool 
     asm_log(a, s, "%s %s, %s%s", size == 8 ? "mov" : sign ? "movsx" : (size == 4 ? "mov" : "movzx"),
             rname(dst, (size == 8 || sign) ? 8 : 4),
             size == 1 ? "byte " : size == 2 ? "word " : size == 4 ? "dword " : "qword ",
-            mem_text(m, mt, sizeof(mt)));
+            mem_text(a, m, mt, sizeof(mt)));
 }
 
 void x86_store(struct x86_asm *a, struct x86_mem m, int src, unsigned size)
@@ -279,7 +282,7 @@ void x86_store(struct x86_asm *a, struct x86_mem m, int src, unsigned size)
         emit_op_rm(a, 0, OP1(0x89), size == 8, src, m, 0);
         break;
     }
-    asm_log(a, s, "mov %s, %s", mem_text(m, mt, sizeof(mt)), rname(src, size));
+    asm_log(a, s, "mov %s, %s", mem_text(a, m, mt, sizeof(mt)), rname(src, size));
 }
 
 void x86_store_imm(struct x86_asm *a, struct x86_mem m, int32_t imm, unsigned size)
@@ -298,7 +301,7 @@ void x86_store_imm(struct x86_asm *a, struct x86_mem m, int32_t imm, unsigned si
         emit_op_rm(a, 0, OP1(0xc7), size == 8, 0, m, 0);
         emit32(a, (uint32_t)imm);
     }
-    asm_log(a, s, "mov %u-byte %s, %d", size, mem_text(m, mt, sizeof(mt)), imm);
+    asm_log(a, s, "mov %u-byte %s, %d", size, mem_text(a, m, mt, sizeof(mt)), imm);
 }
 
 void x86_lea(struct x86_asm *a, bool w, int dst, struct x86_mem m)
@@ -307,7 +310,7 @@ void x86_lea(struct x86_asm *a, bool w, int dst, struct x86_mem m)
     char mt[64];
 
     emit_op_rm(a, 0, OP1(0x8d), w, dst, m, 0);
-    asm_log(a, s, "lea %s, %s", rname(dst, w ? 8 : 4), mem_text(m, mt, sizeof(mt)));
+    asm_log(a, s, "lea %s, %s", rname(dst, w ? 8 : 4), mem_text(a, m, mt, sizeof(mt)));
 }
 
 /* ---- arithmetic ---- */
@@ -340,7 +343,7 @@ void x86_alu_rm(struct x86_asm *a, enum x86_alu op, bool w, int dst, struct x86_
     char mt[64];
 
     emit_op_rm(a, 0, OP1((uint8_t)((op << 3) | 0x03)), w, dst, m, 0);
-    asm_log(a, s, "%s %s, %s", alu_names[op], rname(dst, w ? 8 : 4), mem_text(m, mt, sizeof(mt)));
+    asm_log(a, s, "%s %s, %s", alu_names[op], rname(dst, w ? 8 : 4), mem_text(a, m, mt, sizeof(mt)));
 }
 
 void x86_alu_mi(struct x86_asm *a, enum x86_alu op, bool w, struct x86_mem m, int32_t imm,
@@ -365,7 +368,7 @@ void x86_alu_mi(struct x86_asm *a, enum x86_alu op, bool w, struct x86_mem m, in
             emit32(a, (uint32_t)imm);
         }
     }
-    asm_log(a, s, "%s %u-byte %s, %d", alu_names[op], size, mem_text(m, mt, sizeof(mt)), imm);
+    asm_log(a, s, "%s %u-byte %s, %d", alu_names[op], size, mem_text(a, m, mt, sizeof(mt)), imm);
 }
 
 void x86_test_rr(struct x86_asm *a, bool w, int r1, int r2)
@@ -558,7 +561,7 @@ void x86_jmp_m(struct x86_asm *a, struct x86_mem m)
     char mt[64];
 
     emit_op_rm(a, 0, OP1(0xff), false, 4, m, 0);
-    asm_log(a, s, "jmp qword %s", mem_text(m, mt, sizeof(mt)));
+    asm_log(a, s, "jmp qword %s", mem_text(a, m, mt, sizeof(mt)));
 }
 
 static int64_t rel_from(const uint8_t *next, const void *target)
@@ -723,7 +726,7 @@ void x86_ldmxcsr(struct x86_asm *a, struct x86_mem m)
     char mt[64];
 
     emit_op_rm(a, 0, OP2(0x0f, 0xae), false, 2, m, 0);
-    asm_log(a, s, "ldmxcsr %s", mem_text(m, mt, sizeof(mt)));
+    asm_log(a, s, "ldmxcsr %s", mem_text(a, m, mt, sizeof(mt)));
 }
 
 void x86_stmxcsr(struct x86_asm *a, struct x86_mem m)
@@ -732,5 +735,5 @@ void x86_stmxcsr(struct x86_asm *a, struct x86_mem m)
     char mt[64];
 
     emit_op_rm(a, 0, OP2(0x0f, 0xae), false, 3, m, 0);
-    asm_log(a, s, "stmxcsr %s", mem_text(m, mt, sizeof(mt)));
+    asm_log(a, s, "stmxcsr %s", mem_text(a, m, mt, sizeof(mt)));
 }

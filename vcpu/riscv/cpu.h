@@ -98,6 +98,13 @@ struct riscv_cpu {
     uint64_t mcycle_offset, minstret_offset;
     uint8_t pmpcfg[RISCV_PMP_ENTRIES];
     uint64_t pmpaddr[RISCV_PMP_ENTRIES];
+    /* The active PMP entries as byte ranges, in priority order (riscv_pmp_update). */
+    struct riscv_pmp_rule {
+        uint64_t lo, hi;
+        uint8_t cfg;
+    } pmp_rules[RISCV_PMP_ENTRIES];
+    unsigned pmp_nr_rules;
+    bool pmp_any_locked;
 
     /* The exception a helper is raising, delivered by the execution loop. */
     uint64_t excp_cause;
@@ -145,6 +152,9 @@ void riscv_set_irq(struct tcg_cpu *cpu, unsigned irq, int level);
 /* Memory translation (mmu.c). */
 int riscv_tlb_fill(struct tcg_cpu *cpu, uint64_t vaddr, enum tlb_access access, unsigned mmu_idx,
                    bool probe, uintptr_t retaddr, uint64_t *paddr, unsigned *prot);
+
+/* Recomputes pmp_rules after a pmpcfg or pmpaddr write. */
+void riscv_pmp_update(struct riscv_cpu *env);
 
 /* The translator (translate.c). */
 void riscv_init_globals(struct tcg_ctx *s);

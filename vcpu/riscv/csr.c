@@ -164,6 +164,7 @@ static void write_pmpcfg(struct riscv_cpu *env, unsigned n, uint64_t v)
         if (e < RISCV_PMP_ENTRIES && !(env->pmpcfg[e] & 0x80)) /* L: locked */
             env->pmpcfg[e] = (uint8_t)(v >> (8 * i)) & 0x9f;
     }
+    riscv_pmp_update(env);
     tlb_flush(&env->tcg);
 }
 
@@ -271,6 +272,7 @@ void riscv_csr_write(struct riscv_cpu *env, unsigned csr, uint64_t v, uintptr_t 
         unsigned e = csr - CSR_PMPADDR0;
         if (e < RISCV_PMP_ENTRIES && !(env->pmpcfg[e] & 0x80))
             env->pmpaddr[e] = v & ((1ull << 54) - 1);
+        riscv_pmp_update(env);
         tlb_flush(&env->tcg);
         return;
     }

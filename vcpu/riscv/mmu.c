@@ -64,18 +64,36 @@ static bool pmp_range(const struct riscv_cpu *env, unsigned e, uint64_t *lo, uin
     }
 }
 
-/* The PMP permissions for a physical address at a privilege; M gets all if nothing matches. */
+void riscv_pmp_update(struct riscv_cpu *env)
+{
+    env->pmp_nr_rules = 0;
+    env->pmp_any_locked = false;
+    for (unsigned e = 0; e < RISCV_PMP_ENTRIES; e++) {
+        struct riscv_pmp_rule r = {.cfg = env->pmpcfg[e]};
+        if (!pmp_range(env, e, &r.lo, &r.hi))
+            continue;
+        env->pmp_rules[env->pmp_nr_rules++] = r;
+        env->pmp_any_locked |= (r.cfg & PMP_L) != 0;
+    }
+}
+
+/*
+ * The PMP permissions for a physical address at a privilege; M gets all if nothing matches.
+ * The TLB keeps the answer for a whole page, which is exact while entries are page-aligned,
+ * as OpenSBI's are.
+ */
 static unsigned pmp_prot(const struct riscv_cpu *env, uint64_t paddr, unsigned priv)
 {
-    for (unsigned e = 0; e < RISCV_PMP_ENTRIES; e++) {
-        uint64_t lo, hi;
-        if (!pmp_range(env, e, &lo, &hi) || paddr < lo || paddr > hi)
+    if (priv == RISCV_PRIV_M && !env->pmp_any_locked)
+        return PROT_R | PROT_W | PROT_X;
+    for (unsigned i = 0; i < env->pmp_nr_rules; i++) {
+        const struct riscv_pmp_rule *r = &env->pmp_rules[i];
+        if (paddr < r->lo || paddr > r->hi)
             continue;
-        uint8_t cfg = env->pmpcfg[e];
-        if (priv == RISCV_PRIV_M && !(cfg & PMP_L))
+        if (priv == RISCV_PRIV_M && !(r->cfg & PMP_L))
             return PROT_R | PROT_W | PROT_X;
-        return ((cfg & PMP_R) ? PROT_R : 0) | ((cfg & PMP_W) ? PROT_W : 0) |
-               ((cfg & PMP_X) ? PROT_X : 0);
+        return ((r->cfg & PMP_R) ? PROT_R : 0) | ((r->cfg & PMP_W) ? PROT_W : 0) |
+               ((r->cfg & PMP_X) ? PROT_X : 0);
     }
     return priv == RISCV_PRIV_M ? PROT_R | PROT_W | PROT_X : 0;
 }

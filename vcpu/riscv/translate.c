@@ -96,6 +96,11 @@ void gen_helper(struct dc *d, const struct tcg_helper *h, int ret, int a0, int a
     tcg_gen_call(d->s, h, ret, args);
 }
 
+static uint64_t page_of(uint64_t a)
+{
+    return a & ~0xfffull;
+}
+
 void gen_goto(struct dc *d, unsigned slot, uint64_t dest)
 {
     if (dest == d->tb->pc && !d->cpu->one_insn_per_tb && !d->cpu->nochain) {
@@ -105,6 +110,12 @@ void gen_goto(struct dc *d, unsigned slot, uint64_t dest)
         return;
     }
     tcg_gen_movi(d->s, TCG_I64, cpu_pc, (int64_t)dest);
+    if (page_of(dest) != page_of(d->tb->pc)) {
+        /* Another page may map elsewhere the next time this block runs (a new satp, an
+         * sfence.vma): look the target up each time instead of chaining to it. */
+        tcg_gen_lookup_and_goto(d->s, cpu_pc, d->tb->flags);
+        return;
+    }
     tcg_gen_goto_tb(d->s, slot);
 }
 
@@ -218,11 +229,6 @@ static void translate_one(struct dc *d)
         log_insn(d);
     if (!p || !p->trans(d))
         gen_raise_illegal(d);
-}
-
-static uint64_t page_of(uint64_t a)
-{
-    return a & ~0xfffull;
 }
 
 void riscv_translate(struct tcg_cpu *cpu, struct tcg_ctx *s, struct tb *tb, unsigned max_insns)
