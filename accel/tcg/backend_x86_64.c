@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "accel/tcg/backend.h"
+#include "accel/tcg/tb.h"
 #include "accel/tcg/tlb.h"
 #include "accel/tcg/x86_64_asm.h"
 
@@ -1020,12 +1021,18 @@ static void gen_lookup_and_goto(struct backend *b)
     sync_for_exit(b);
     /* Past here the block is leaving: every non-pinned register is free to use. */
     int rpc = temp_load(b, pc, 0, 0);
-    x86_mov_rr(&b->a, true, TMP1, rpc);
+    /* tb_jmp_cache_hash: x = pc ^ (pc >> O); page part (x >> 12) << O; offset (x >> 1). */
+    unsigned off_bits = TB_JMP_OFFSET_BITS(l->jmp_cache_bits);
+    unsigned page_bits = l->jmp_cache_bits / 2;
     x86_mov_rr(&b->a, true, TMP0, rpc);
+    x86_shift_ri(&b->a, SHIFT_SHR, true, TMP0, off_bits);
+    x86_alu_rr(&b->a, ALU_XOR, true, TMP0, rpc);
+    x86_mov_rr(&b->a, true, TMP1, TMP0);
+    x86_shift_ri(&b->a, SHIFT_SHR, true, TMP0, TB_JMP_PAGE_SHIFT - off_bits);
+    x86_alu_ri(&b->a, ALU_AND, false, TMP0, (int32_t)(((1u << page_bits) - 1) << off_bits));
     x86_shift_ri(&b->a, SHIFT_SHR, true, TMP1, 1);
-    x86_shift_ri(&b->a, SHIFT_SHR, true, TMP0, l->jmp_cache_bits + 1);
-    x86_alu_rr(&b->a, ALU_XOR, true, TMP0, TMP1);
-    x86_alu_ri(&b->a, ALU_AND, false, TMP0, (int32_t)((1u << l->jmp_cache_bits) - 1));
+    x86_alu_ri(&b->a, ALU_AND, false, TMP1, (int32_t)((1u << off_bits) - 1));
+    x86_alu_rr(&b->a, ALU_OR, false, TMP0, TMP1);
     x86_load(&b->a, TMP0, (struct x86_mem){ENV, TMP0, 3, l->jmp_cache - TCG_ENV_BIAS}, 8, false);
     x86_test_rr(&b->a, true, TMP0, TMP0);
     uint8_t *miss1 = x86_jcc32(&b->a, CC_E, NULL);

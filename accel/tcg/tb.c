@@ -481,6 +481,14 @@ struct tb *tb_find(struct tcg_cpu *cpu)
     return tb;
 }
 
+void tb_jmp_cache_clear_page(struct tcg_cpu *cpu, uint64_t vaddr)
+{
+    unsigned off_bits = TB_JMP_OFFSET_BITS(TCG_JMP_CACHE_BITS);
+    unsigned first = tb_jmp_cache_hash(vaddr, TCG_JMP_CACHE_BITS) & ~((1u << off_bits) - 1);
+
+    memset(&cpu->jmp_cache[first], 0, sizeof(cpu->jmp_cache[0]) << off_bits);
+}
+
 uint64_t tb_flush_count(void)
 {
     return cache.flushes;

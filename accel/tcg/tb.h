@@ -65,10 +65,24 @@ uint64_t tb_flush_count(void);
 void tb_register_cpu(struct tcg_cpu *cpu);
 void tb_unregister_cpu(struct tcg_cpu *cpu);
 
-/* The jump-cache slot of a guest pc; generated code computes the same. */
+/*
+ * The jump-cache slot of a guest pc; generated code computes the same. The high half of the
+ * index comes from the page number alone, so one page's entries form one run of
+ * 1 << TB_JMP_OFFSET_BITS(bits) slots that a single-page TLB flush can clear.
+ */
+#define TB_JMP_PAGE_SHIFT 12
+#define TB_JMP_OFFSET_BITS(bits) ((bits) - (bits) / 2)
+
 static inline unsigned tb_jmp_cache_hash(uint64_t pc, unsigned bits)
 {
-    return (unsigned)(((pc >> 1) ^ (pc >> (bits + 1))) & ((1u << bits) - 1));
+    unsigned off_bits = TB_JMP_OFFSET_BITS(bits);
+    uint64_t x = pc ^ (pc >> off_bits);
+    uint64_t page_part = (x >> TB_JMP_PAGE_SHIFT) & ((1u << (bits / 2)) - 1);
+
+    return (unsigned)(page_part << off_bits | ((x >> 1) & ((1u << off_bits) - 1)));
 }
+
+/* Forgets the jump-cache entries of blocks that may start in the page holding vaddr. */
+void tb_jmp_cache_clear_page(struct tcg_cpu *cpu, uint64_t vaddr);
 
 #endif

@@ -67,7 +67,9 @@ void tlb_flush_page(struct tcg_cpu *cpu, uint64_t vaddr, uint32_t mmu_mask)
             tlb_hit(cpu, e->addr_code, vaddr))
             tlb_entry_invalidate(e);
     }
-    memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+    /* Blocks starting in this page, or in the one before when they run into it. */
+    tb_jmp_cache_clear_page(cpu, vaddr);
+    tb_jmp_cache_clear_page(cpu, vaddr - page_size(cpu));
 }
 
 void tlb_protect_code_page(struct tcg_cpu *cpu, uint64_t paddr_page)

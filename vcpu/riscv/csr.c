@@ -153,8 +153,10 @@ static void write_mstatus(struct riscv_cpu *env, uint64_t v, uint64_t mask)
     if (((v & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == 2)
         mask &= ~MSTATUS_MPP;
     env->mstatus = (old & ~mask) | (v & mask);
-    if ((old ^ env->mstatus) & (MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPP))
-        tlb_flush(&env->tcg); /* the data MMU modes' meaning changed */
+    /* SUM, MPRV and MPP only choose among the MMU modes, each with its own TLB. MXR changes
+     * what a mode may read. */
+    if ((old ^ env->mstatus) & MSTATUS_MXR)
+        tlb_flush(&env->tcg);
 }
 
 static void write_pmpcfg(struct riscv_cpu *env, unsigned n, uint64_t v)

@@ -549,9 +549,20 @@ static void test_flush_page(void)
     g_assert_cmpuint(fc->fills, ==, 4);
 
     /* Mode 0 only, with an address inside the page. */
-    fc->tcg.jmp_cache[7] = &marker_tb;
+    /* Only the jump-cache entries of blocks in (or running into) that page go. */
+    unsigned in_page = tb_jmp_cache_hash(VA_RW + 0x40, TCG_JMP_CACHE_BITS);
+    unsigned before = tb_jmp_cache_hash(VA_RW - 0x10, TCG_JMP_CACHE_BITS);
+    unsigned elsewhere = tb_jmp_cache_hash(VA_RW + 0x5000, TCG_JMP_CACHE_BITS);
+    g_assert_cmpuint(in_page >> 6, !=, elsewhere >> 6);
+    g_assert_cmpuint(before >> 6, !=, elsewhere >> 6);
+    fc->tcg.jmp_cache[in_page] = &marker_tb;
+    fc->tcg.jmp_cache[before] = &marker_tb;
+    fc->tcg.jmp_cache[elsewhere] = &marker_tb;
     tlb_flush_page(&fc->tcg, VA_RW + 0x123, 1u << 0);
-    g_assert_null(fc->tcg.jmp_cache[7]);
+    g_assert_null(fc->tcg.jmp_cache[in_page]);
+    g_assert_null(fc->tcg.jmp_cache[before]);
+    g_assert_true(fc->tcg.jmp_cache[elsewhere] == &marker_tb);
+    fc->tcg.jmp_cache[elsewhere] = NULL;
     g_assert_cmphex(entry(fc, 0, VA_RW)->addr_read, ==, UINT64_MAX);
     load_ok(fc, VA_RW, MO_8, 1);
     load_ok(fc, VA_RO, MO_8, 0);
