@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""The linux suite: Debian's riscv64 kernel and a busybox initramfs under kestrel's TCG.
+
+Each case boots `kestrel -M virt -m 512 -bios fw_jump.bin -kernel vmlinux -initrd initrd.gz`
+on a pseudo-terminal, waits for /init's marker, types commands at the shell and checks what
+they print, then checks how kestrel ends (its exit status is the guest's verdict).
+
+    run_linux.py --build-dir build --list
+    run_linux.py --build-dir build CASE [--vmm qemu-system-riscv64]
+"""
+
+import argparse
+import hashlib
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guest_session import (INIT_MARKER, PROMPT, GuestError, GuestSession,  # noqa: E402
+                           asset_dir, text_of, vmm_command)
+
+BOOT_TIMEOUT = float(os.environ.get("KESTREL_LINUX_BOOT_TIMEOUT", "120"))
+CMD_TIMEOUT = 60
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def expect(cond, what, got):
+    if not cond:
+        raise CheckFailed(f"{what}: got {got!r}")
+
+
+def boot(s):
+    s.wait_for(INIT_MARKER, BOOT_TIMEOUT)
+    s.wait_for(PROMPT, BOOT_TIMEOUT)
+
+
+def check_run(s, command, want_status=0):
+    out, status = s.run(command, CMD_TIMEOUT)
+    expect(status == want_status, f"`{command}` exit status (want {want_status})", status)
+    return out.strip()
+
+
+def case_shell(s, assets):
+    """Boots to the shell, runs busybox commands and checks their output, powers off."""
+    boot(s)
+    release = re.search(r"linux-image-(\S+) ", open(os.path.join(assets, "versions.txt")).read())
+    expect(check_run(s, "uname -m") == "riscv64", "uname -m", "")
+    got = check_run(s, "uname -r")
+    expect(release and got == release.group(1), f"uname -r (want {release and release.group(1)})",
+           got)
+    expect(check_run(s, "echo $((6 * 7))") == "42", "shell arithmetic", "")
+    want = hashlib.sha256(b"kestrel\n" * 1000).hexdigest()
+    got = check_run(s, "yes kestrel | head -n 1000 | sha256sum")
+    expect(got.split()[0] == want, f"sha256 of a pipeline (want {want})", got)
+    got = check_run(s, "grep -c ^processor /proc/cpuinfo")
+    expect(got == "1", "processors in /proc/cpuinfo", got)
+    got = check_run(s, "grep ^isa /proc/cpuinfo")
+    expect("rv64imafdc" in got, "the isa line of /proc/cpuinfo", got)
+    got = check_run(s, "awk '/MemTotal/ { print $2 }' /proc/meminfo")
+    expect(got.isdigit() and 400000 < int(got) <= 512 * 1024, "MemTotal (kB) for -m 512", got)
+    got = check_run(s, "cat /sys/firmware/devicetree/base/model")
+    expect(got.rstrip("\0") == "riscv-virtio,qemu", "the device tree's model", got)
+    # Files in the initramfs's tmpfs, written and read back through the page cache.
+    check_run(s, "seq 1 5000 > /tmp/n && sync")
+    got = check_run(s, "awk '{ s += $1 } END { print s }' /tmp/n")
+    expect(got == str(5000 * 5001 // 2), "sum of seq 1 5000", got)
+    got = check_run(s, "ls /definitely-missing", want_status=1)
+    expect("No such file" in got, "ls of a missing file", got)
+    # The timer: sleep must take about as long as it says, on the guest's own clock.
+    got = check_run(s, "a=$(cut -d' ' -f1 /proc/uptime); sleep 1; b=$(cut -d' ' -f1 /proc/uptime);"
+                       " echo $a $b")
+    a, b = (float(x) for x in got.split())
+    expect(0.9 <= b - a <= 3.0, "uptime across `sleep 1` (seconds)", b - a)
+    s.send("exit\r")
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 0, "kestrel's exit status after the guest powered off", status)
+
+
+def case_exit_status(s, assets):
+    """A guest's failure code reaches kestrel's exit status (sifive_test FAIL)."""
+    boot(s)
+    s.send("exit 7\r")
+    s.wait_for(b"shell exited with status 7", CMD_TIMEOUT)
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 7, "kestrel's exit status for a guest that exits 7", status)
+
+
+def case_interactive(s, assets):
+    """Line editing, Ctrl-C to the guest's foreground job, Ctrl-A x to quit kestrel."""
+    boot(s)
+    # Backspace (DEL), then cursor-left twice and an insertion: "echo wrd" -> "echo word".
+    s.send("echo hellX\x7fo\r")
+    out = text_of(s.wait_for(PROMPT, CMD_TIMEOUT)[0])
+    expect("\nhello\n" in out, "output of a line edited with backspace", out)
+    s.send("echo wrd\x1b[D\x1b[Do\r")
+    out = text_of(s.wait_for(PROMPT, CMD_TIMEOUT)[0])
+    expect("\nword\n" in out, "output of a line edited with the cursor keys", out)
+    # Ctrl-C stops `sleep 600` at once; the shell reports 130 (128 + SIGINT). The key is sent
+    # a second after the command starts, as a person would, not while the shell still forks.
+    s.send("echo \"@@sle\"\"eping@@\"; sleep 600; echo \"@@not-\"\"stopped@@\"\r")
+    s.wait_for(b"@@sleeping@@", CMD_TIMEOUT)
+    time.sleep(1)
+    started = s.elapsed()
+    s.send("\x03")
+    s.wait_for(PROMPT, 30)
+    expect(s.elapsed() - started < 20, "seconds for Ctrl-C to end sleep", s.elapsed() - started)
+    expect(b"@@not-stopped@@" not in s.output, "Ctrl-C ended the whole command line", "")
+    out, status = s.run("echo still here", CMD_TIMEOUT)
+    expect(out == "still here" and status == 0, "the shell after Ctrl-C", out)
+    # Ctrl-A x: kestrel quits, even with the guest still running.
+    s.send("\x01x")
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 0, "kestrel's exit status after Ctrl-A x", status)
+    expect(b"terminated (C-a x)" in s.output, "kestrel's Ctrl-A x notice", s.output[-200:])
+
+
+def case_fw_dynamic(s, assets):
+    """OpenSBI's fw_dynamic.bin finds the kernel through the fw_dynamic record in a2."""
+    boot(s)
+    expect(b"Domain0 Next Address        : 0x0000000080200000" in s.output,
+           "OpenSBI's next-stage address", "")
+    s.send("poweroff -f\r")
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+
+
+def case_reboot(s, assets):
+    """`reboot -f` resets the board (syscon-reboot) and Linux boots again."""
+    boot(s)
+    s.send("reboot -f\r")
+    s.wait_for(b"OpenSBI v", BOOT_TIMEOUT)
+    boot(s)
+    out, status = s.run("cat /proc/uptime", CMD_TIMEOUT)
+    expect(status == 0 and float(out.split()[0]) < 60, "uptime after the reboot", out)
+    s.send("poweroff -f\r")
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+
+
+def case_no_reboot(s, assets):
+    """Under -no-reboot, the guest's reboot ends kestrel with status 0, as in QEMU."""
+    boot(s)
+    s.send("reboot -f\r")
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 0, "kestrel's exit status for a reboot under -no-reboot", status)
+    expect(s.output.count(b"OpenSBI v") == 1, "firmware banners (no second boot)", "")
+
+
+# name: (function, firmware, extra arguments)
+CASES = {
+    "shell": (case_shell, "fw_jump.bin", []),
+    "exit-status": (case_exit_status, "fw_jump.bin", []),
+    "interactive": (case_interactive, "fw_jump.bin", []),
+    "fw-dynamic": (case_fw_dynamic, "fw_dynamic.bin", []),
+    "reboot": (case_reboot, "fw_jump.bin", []),
+    "no-reboot": (case_no_reboot, "fw_jump.bin", ["-no-reboot"]),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build-dir", required=True)
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--vmm", help="another VMM with the same command line (e.g. QEMU)")
+    ap.add_argument("case", nargs="?")
+    args = ap.parse_args()
+    if args.list:
+        print("\n".join(CASES))
+        return 0
+    if args.case not in CASES:
+        ap.error(f"unknown case {args.case!r}; --list shows them")
+    fn, bios, extra = CASES[args.case]
+    assets = asset_dir()
+    vmm = args.vmm or os.path.join(args.build_dir, "kestrel")
+    cmd = vmm_command(vmm, assets, bios=bios, extra=extra)
+    print("$ " + " ".join(cmd), flush=True)
+    s = GuestSession(cmd)
+    try:
+        fn(s, assets)
+    except (GuestError, CheckFailed) as e:
+        print(f"FAIL: {args.case}: {e}", flush=True)
+        if isinstance(e, CheckFailed):
+            print(GuestError("", s.output), flush=True)
+        return 1
+    finally:
+        s.close()
+    print(f"ok: {args.case} ({s.elapsed():.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
