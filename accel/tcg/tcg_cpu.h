@@ -15,7 +15,7 @@
 
 #define TCG_MAX_MMU_MODES 8
 #define TCG_TLB_BITS 8
-#define TCG_JMP_CACHE_BITS 12
+#define TCG_JMP_CACHE_BITS 16
 
 struct tcg_ctx;
 struct tb;
@@ -105,6 +105,8 @@ void tcg_cpu_restore_state(struct tcg_cpu *cpu, uintptr_t retaddr);
 
 /* The MMU mode of an access: flushes (all modes, or one page in the modes in mask). */
 void tlb_flush(struct tcg_cpu *cpu);
+/* Drops every translation but global ones, as a new address space (ASID) needs. */
+void tlb_flush_nonglobal(struct tcg_cpu *cpu);
 void tlb_flush_page(struct tcg_cpu *cpu, uint64_t vaddr, uint32_t mmu_mask);
 
 /*

@@ -55,6 +55,15 @@ void tlb_flush(struct tcg_cpu *cpu)
     memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
 }
 
+void tlb_flush_nonglobal(struct tcg_cpu *cpu)
+{
+    for (unsigned m = 0; m < TCG_MAX_MMU_MODES; m++)
+        for (unsigned i = 0; i < (1u << TCG_TLB_BITS); i++)
+            if (!cpu->tlb_side[m][i].global)
+                tlb_entry_invalidate(&cpu->tlb[m][i]);
+    memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+}
+
 void tlb_flush_page(struct tcg_cpu *cpu, uint64_t vaddr, uint32_t mmu_mask)
 {
     unsigned idx = tlb_index(cpu, vaddr);
@@ -108,6 +117,7 @@ static void tlb_set_page(struct tcg_cpu *cpu, uint64_t vaddr, uint64_t paddr, un
         e->addr_write |= TLB_NOTDIRTY;
     e->addr_code = (prot & PROT_X) ? vpage | flags : UINT64_MAX;
     cpu->tlb_side[mmu_idx][idx].paddr = ppage;
+    cpu->tlb_side[mmu_idx][idx].global = (prot & PROT_GLOBAL) != 0;
 }
 
 /* The entry for vaddr, filled (or the fault raised) if it does not answer for access. */

@@ -2,6 +2,7 @@
 #ifndef KESTREL_ACCEL_TCG_TLB_H
 #define KESTREL_ACCEL_TCG_TLB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -25,11 +26,12 @@ struct tlb_entry {
 /* What the slow path needs that the inline entry has no room for. */
 struct tlb_side {
     uint64_t paddr; /* the page's guest physical address */
+    bool global;    /* the same in every address space: tlb_flush_nonglobal keeps it */
 };
 
 enum tlb_access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2 };
 
-/* Page protections a frontend's walk grants. */
-enum { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
+/* Page protections a frontend's walk grants; PROT_GLOBAL marks a global mapping. */
+enum { PROT_R = 1, PROT_W = 2, PROT_X = 4, PROT_GLOBAL = 8 };
 
 #endif

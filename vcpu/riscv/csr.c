@@ -176,8 +176,14 @@ static void write_satp(struct riscv_cpu *env, uint64_t v)
 
     if (mode != 0 && mode != 8 && mode != 9)
         return; /* WARL: unsupported modes leave satp unchanged */
+    uint64_t old = env->satp;
     env->satp = v;
-    tlb_flush(&env->tcg);
+    /* The TLB holds one address space at a time. A new root or ASID keeps only global
+     * mappings (the kernel's, in Linux); a new mode changes what even those mean. */
+    if ((old ^ v) >> 60)
+        tlb_flush(&env->tcg);
+    else if (old != v)
+        tlb_flush_nonglobal(&env->tcg);
 }
 
 static void write_fp_csr(struct riscv_cpu *env, unsigned csr, uint64_t v)

@@ -6,6 +6,7 @@
 #define PTE_W (1ull << 2)
 #define PTE_X (1ull << 3)
 #define PTE_U (1ull << 4)
+#define PTE_G (1ull << 5)
 #define PTE_A (1ull << 6)
 #define PTE_D (1ull << 7)
 #define PTE_PPN_SHIFT 10
@@ -154,6 +155,7 @@ static int riscv_walk(struct riscv_cpu *env, uint64_t vaddr, enum tlb_access acc
         return page_fault_cause(access); /* not canonical */
     for (int attempt = 0; attempt < 4; attempt++) {
         uint64_t table = (env->satp & ((1ull << 44) - 1)) << 12;
+        bool global = false; /* G on any level makes the rest of the walk global */
         for (int level = levels - 1; level >= 0; level--) {
             uint64_t vpn = (vaddr >> (12 + 9 * level)) & 511;
             uint64_t pte_addr = table + vpn * 8, pte;
@@ -163,6 +165,7 @@ static int riscv_walk(struct riscv_cpu *env, uint64_t vaddr, enum tlb_access acc
             if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte >> 54))
                 return page_fault_cause(access);
             uint64_t ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
+            global |= (pte & PTE_G) != 0;
             if (!(pte & (PTE_R | PTE_X))) {
                 table = ppn << 12;
                 continue;
@@ -176,7 +179,7 @@ static int riscv_walk(struct riscv_cpu *env, uint64_t vaddr, enum tlb_access acc
                 goto retry;
             uint64_t page_off_mask = (1ull << (12 + 9 * level)) - 1;
             *paddr = ((ppn << 12) & ~page_off_mask) | (vaddr & page_off_mask);
-            *prot = leaf_prot(env, pte, mmu_idx, access);
+            *prot = leaf_prot(env, pte, mmu_idx, access) | (global ? PROT_GLOBAL : 0);
             return 0;
         }
         return page_fault_cause(access);
@@ -192,12 +195,13 @@ int riscv_tlb_fill(struct tcg_cpu *cpu, uint64_t vaddr, enum tlb_access access, 
     unsigned priv = mmu_idx_priv(mmu_idx);
     int cause = 0;
 
-    *prot = PROT_R | PROT_W | PROT_X;
+    /* Without translation the mapping is the same in every address space. */
+    *prot = PROT_R | PROT_W | PROT_X | PROT_GLOBAL;
     *paddr = vaddr;
     if (priv != RISCV_PRIV_M && (env->satp >> 60) != 0)
         cause = riscv_walk(env, vaddr, access, mmu_idx, paddr, prot);
     if (!cause) {
-        *prot &= pmp_prot(env, *paddr, priv);
+        *prot &= pmp_prot(env, *paddr, priv) | PROT_GLOBAL;
         if (!(*prot & access_prot(access)))
             cause = access_fault_cause(access);
     }

@@ -455,6 +455,11 @@ static bool trans_wfi(struct dc *d)
     return true;
 }
 
+/*
+ * sfence.vma: rs1 names one page (flushed in every address space), rs2 one ASID (whose
+ * non-global mappings go; the TLB holds only the current ASID's), neither everything.
+ * all_insn: bit 0 set when rs1 is x0, bit 1 when rs2 is x0, the instruction above.
+ */
 __attribute__((noinline)) static void helper_sfence_vma(struct riscv_cpu *env, uint64_t vaddr,
                                                         uint64_t all_insn)
 {
@@ -462,12 +467,14 @@ __attribute__((noinline)) static void helper_sfence_vma(struct riscv_cpu *env, u
 
     if (env->priv == RISCV_PRIV_U ||
         (env->priv == RISCV_PRIV_S && (env->mstatus & MSTATUS_TVM)))
-        riscv_raise(env, EXCP_ILLEGAL_INSN, all_insn >> 1, ra);
-    bool all = all_insn & 1;
-    if (all)
+        riscv_raise(env, EXCP_ILLEGAL_INSN, all_insn >> 2, ra);
+    bool every_page = all_insn & 1, every_asid = all_insn & 2;
+    if (!every_page)
+        tlb_flush_page(&env->tcg, vaddr, (1u << RISCV_NB_MMU_MODES) - 1);
+    else if (every_asid)
         tlb_flush(&env->tcg);
     else
-        tlb_flush_page(&env->tcg, vaddr, (1u << RISCV_NB_MMU_MODES) - 1);
+        tlb_flush_nonglobal(&env->tcg);
 }
 
 static const struct tcg_helper sfence_helper = {
@@ -483,7 +490,9 @@ static bool trans_sfence_vma(struct dc *d)
         return false;
     tcg_gen_movi(S, TCG_I64, cpu_pc, (int64_t)d->pc);
     gen_helper(d, &sfence_helper, -1, S->env, gpr_src(d, rs1),
-               tcg_const(S, TCG_I64, (int64_t)((rs1 == 0) | ((uint64_t)d->raw << 1))), -1);
+               tcg_const(S, TCG_I64,
+                         (int64_t)((rs1 == 0) | (RS2(d->insn) == 0) << 1 | (uint64_t)d->raw << 2)),
+               -1);
     d->state = DISAS_UPDATE; /* mappings of code may have changed */
     return true;
 }
