@@ -71,7 +71,7 @@ struct fake_mapping {
 
 static const struct fake_mapping page_table[] = {
     {VA_RW, PA_RW, PROT_R | PROT_W, ALL_MODES},
-    {VA_RO, 0x80001000, PROT_R, ALL_MODES},
+    {VA_RO, 0x80001000, PROT_R | PROT_GLOBAL, ALL_MODES}, /* global: as a kernel page */
     {VA_RX, 0x80002000, PROT_R | PROT_X, ALL_MODES},
     {VA_XO, 0x80003000, PROT_X, ALL_MODES},
     {VA_ALIAS, PA_RW, PROT_R | PROT_W, ALL_MODES},
@@ -535,6 +535,31 @@ static void test_flush(void)
     load_ok(fc, VA_RW, MO_8, 0);
     load_ok(fc, VA_RO, MO_8, 1);
     g_assert_cmpuint(fc->fills, ==, 4);
+    fake_cpu_free(fc);
+}
+
+/* A new address space drops every translation but the global ones, and the jump cache. */
+static void test_flush_nonglobal(void)
+{
+    struct fake_cpu *fc = fake_cpu_new();
+
+    load_ok(fc, VA_RW, MO_8, 0);
+    load_ok(fc, VA_RO, MO_8, 0);
+    load_ok(fc, VA_RW, MO_8, 1);
+    g_assert_cmpuint(fc->fills, ==, 3);
+    fc->tcg.jmp_cache[9] = &marker_tb;
+    tlb_flush_nonglobal(&fc->tcg);
+    g_assert_null(fc->tcg.jmp_cache[9]);
+    g_assert_cmphex(entry(fc, 0, VA_RW)->addr_read, ==, UINT64_MAX);
+    g_assert_cmphex(entry(fc, 0, VA_RO)->addr_read, ==, VA_RO);
+    load_ok(fc, VA_RO, MO_8, 0); /* still there */
+    g_assert_cmpuint(fc->fills, ==, 3);
+    load_ok(fc, VA_RW, MO_8, 0);
+    load_ok(fc, VA_RW, MO_8, 1);
+    g_assert_cmpuint(fc->fills, ==, 5);
+    tlb_flush(&fc->tcg); /* a full flush takes the global ones too */
+    load_ok(fc, VA_RO, MO_8, 0);
+    g_assert_cmpuint(fc->fills, ==, 6);
     fake_cpu_free(fc);
 }
 
@@ -1115,6 +1140,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg_tlb/prot", test_prot);
     g_test_add_func("/tcg_tlb/flush", test_flush);
     g_test_add_func("/tcg_tlb/flush_page", test_flush_page);
+    g_test_add_func("/tcg_tlb/flush_nonglobal", test_flush_nonglobal);
     g_test_add_func("/tcg_tlb/entry_invariants", test_entry_invariants);
     g_test_add_func("/tcg_tlb/load_sizes", test_load_sizes);
     g_test_add_func("/tcg_tlb/misaligned", test_misaligned);
