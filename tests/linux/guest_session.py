@@ -119,6 +119,14 @@ class GuestSession:
         self.wait_for(PROMPT, timeout)
         return text_of(out).strip("\n"), status
 
+    def type_line(self, line, timeout=60):
+        """Types a line as a person would and waits for the next prompt; returns what the
+        console showed. For transcripts: run() is the reliable way to get a command's output."""
+        self.send(line + "\r")
+        echo, _ = self.wait_for(b"\n", timeout)
+        out, _ = self.wait_for(PROMPT, timeout)
+        return text_of(echo + b"\n" + out)
+
     def finish(self, timeout=60):
         """Waits for the VMM to exit; returns its status."""
         deadline = time.monotonic() + timeout
