@@ -106,6 +106,15 @@ extern volatile uint64_t trap_site, trap_resume_pc;
 extern volatile int trap_expected;
 extern void trap_entry(void), trap_vector_table(void);
 
+/*
+ * Calls fn in S-mode (mpp = MSTATUS_MPP_S) or U-mode (MSTATUS_MPP_U) and returns in M-mode
+ * when fn returns. With medeleg 0, fn's traps are taken by the M-mode handler as usual, so
+ * EXPECT_TRAP and the checks work inside fn. Whatever fn touches (its code, stack, data and
+ * the UART) must be mapped for that mode if satp turns translation on.
+ */
+void run_lower(void (*fn)(void), uint64_t mpp);
+extern void run_lower_ecall(void);
+
 typedef void irq_handler(struct trap_frame *f);
 /* Interrupts (mcause bit 63) go to h; with none set, an interrupt fails the test. */
 void trap_set_irq_handler(irq_handler *h);

@@ -1,4 +1,4 @@
-/* Trap entry: direct-mode entry and a vectored-mode table, both saving a full frame. */
+/* Trap entry (direct mode and a vectored table, both saving a full frame), and run_lower. */
 #include "csr.h"
 
     .text
@@ -60,3 +60,28 @@ trap_save:
     .endr
     addi sp, sp, TF_SIZE
     mret
+
+/*
+ * run_lower(fn, mpp): calls fn in the mode MPP names (MSTATUS_MPP_S or MSTATUS_MPP_U) and
+ * returns in M-mode once fn has returned. fn's traps still reach trap_entry in M-mode (with
+ * medeleg 0), so EXPECT_TRAP works inside it; the ecall at run_lower_ecall is how fn's
+ * return comes back, and trap_dispatch resumes it in M-mode at the next instruction. All
+ * registers survive the ecall, so sp and ra are those run_lower saved.
+ */
+    .text
+    .globl run_lower, run_lower_ecall
+run_lower:
+    addi sp, sp, -16
+    sd ra, 0(sp)
+    li t0, MSTATUS_MPP
+    csrc mstatus, t0
+    csrs mstatus, a1
+    la t0, 1f
+    csrw mepc, t0
+    mret
+1:  jalr a0
+run_lower_ecall:
+    ecall
+    ld ra, 0(sp)
+    addi sp, sp, 16
+    ret

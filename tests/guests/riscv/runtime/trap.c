@@ -25,7 +25,12 @@ void trap_dispatch(struct trap_frame *f)
     /* A trap inside this handler would recurse forever: stop at once instead. */
     if (trap_depth++)
         exit_code(2);
-    if (f->mcause & MCAUSE_INTERRUPT) {
+    if (f->mepc == (uint64_t)run_lower_ecall &&
+        (f->mcause == CAUSE_SUPERVISOR_ECALL || f->mcause == CAUSE_USER_ECALL)) {
+        /* run_lower's function has returned: carry on after the ecall, in M-mode. */
+        csr_set(mstatus, MSTATUS_MPP);
+        f->mepc += 4;
+    } else if (f->mcause & MCAUSE_INTERRUPT) {
         if (!irq_hook)
             fail("unexpected interrupt: mcause=0x%lx mepc=0x%lx", f->mcause, f->mepc);
         irq_hook(f);
