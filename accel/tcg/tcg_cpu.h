@@ -71,6 +71,12 @@ struct tcg_cpu {
     struct tlb_entry tlb[TCG_MAX_MMU_MODES][1 << TCG_TLB_BITS];
     struct tb *jmp_cache[1 << TCG_JMP_CACHE_BITS];
     struct tlb_side tlb_side[TCG_MAX_MMU_MODES][1 << TCG_TLB_BITS];
+    /* Per mode, an aligned range covering every large page the TLB holds pieces of, so a
+     * page flush inside one can drop all its pieces. */
+    struct {
+        bool present;
+        uint64_t addr, mask;
+    } tlb_large[TCG_MAX_MMU_MODES];
 
     /* Everything below is only touched by C code. */
     const struct tcg_frontend *fe;

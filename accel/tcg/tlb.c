@@ -46,15 +46,22 @@ static void tlb_entry_invalidate(struct tlb_entry *e)
     e->addend = 0;
 }
 
+static void tlb_flush_mode(struct tcg_cpu *cpu, unsigned m)
+{
+    for (unsigned i = 0; i < (1u << TCG_TLB_BITS); i++)
+        tlb_entry_invalidate(&cpu->tlb[m][i]);
+    cpu->tlb_large[m].present = false;
+}
+
 void tlb_flush(struct tcg_cpu *cpu)
 {
     for (unsigned m = 0; m < TCG_MAX_MMU_MODES; m++)
-        for (unsigned i = 0; i < (1u << TCG_TLB_BITS); i++)
-            tlb_entry_invalidate(&cpu->tlb[m][i]);
+        tlb_flush_mode(cpu, m);
     /* The jump cache is keyed by virtual pc, so it depends on the same translations. */
     memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
 }
 
+/* Global large pages stay, and so does the range recording them. */
 void tlb_flush_nonglobal(struct tcg_cpu *cpu)
 {
     for (unsigned m = 0; m < TCG_MAX_MMU_MODES; m++)
@@ -64,14 +71,44 @@ void tlb_flush_nonglobal(struct tcg_cpu *cpu)
     memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
 }
 
+static bool in_large_page(const struct tcg_cpu *cpu, unsigned m, uint64_t vaddr)
+{
+    return cpu->tlb_large[m].present &&
+           (vaddr & cpu->tlb_large[m].mask) == cpu->tlb_large[m].addr;
+}
+
+/* Widens mode m's large-page range to cover the 2^bits-byte page holding vaddr. */
+static void tlb_add_large_page(struct tcg_cpu *cpu, unsigned m, uint64_t vaddr, unsigned bits)
+{
+    uint64_t mask = bits >= 64 ? 0 : ~((1ull << bits) - 1);
+
+    if (cpu->tlb_large[m].present) {
+        mask &= cpu->tlb_large[m].mask;
+        while (((cpu->tlb_large[m].addr ^ vaddr) & mask) != 0)
+            mask <<= 1; /* widen until both fit; a mask of 0 covers every address */
+    }
+    cpu->tlb_large[m].present = true;
+    cpu->tlb_large[m].addr = vaddr & mask;
+    cpu->tlb_large[m].mask = mask;
+}
+
 void tlb_flush_page(struct tcg_cpu *cpu, uint64_t vaddr, uint32_t mmu_mask)
 {
     unsigned idx = tlb_index(cpu, vaddr);
+    bool cleared_jump_cache = false;
 
     for (unsigned m = 0; m < TCG_MAX_MMU_MODES; m++) {
         struct tlb_entry *e = &cpu->tlb[m][idx];
         if (!(mmu_mask & (1u << m)))
             continue;
+        if (in_large_page(cpu, m, vaddr)) {
+            /* The page may be a piece of a superpage whose other pieces sit anywhere. */
+            tlb_flush_mode(cpu, m);
+            if (!cleared_jump_cache)
+                memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+            cleared_jump_cache = true;
+            continue;
+        }
         if (tlb_hit(cpu, e->addr_read, vaddr) || tlb_hit(cpu, e->addr_write, vaddr) ||
             tlb_hit(cpu, e->addr_code, vaddr))
             tlb_entry_invalidate(e);
@@ -118,6 +155,8 @@ static void tlb_set_page(struct tcg_cpu *cpu, uint64_t vaddr, uint64_t paddr, un
     e->addr_code = (prot & PROT_X) ? vpage | flags : UINT64_MAX;
     cpu->tlb_side[mmu_idx][idx].paddr = ppage;
     cpu->tlb_side[mmu_idx][idx].global = (prot & PROT_GLOBAL) != 0;
+    if (PROT_PAGE_BITS_OF(prot) > cpu->fe->page_bits)
+        tlb_add_large_page(cpu, mmu_idx, vaddr, PROT_PAGE_BITS_OF(prot));
 }
 
 /* The entry for vaddr, filled (or the fault raised) if it does not answer for access. */

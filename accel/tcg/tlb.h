@@ -31,7 +31,13 @@ struct tlb_side {
 
 enum tlb_access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2 };
 
-/* Page protections a frontend's walk grants; PROT_GLOBAL marks a global mapping. */
-enum { PROT_R = 1, PROT_W = 2, PROT_X = 4, PROT_GLOBAL = 8 };
+/*
+ * Page protections a frontend's walk grants; PROT_GLOBAL marks a global mapping. A mapping
+ * larger than a page (a superpage) adds PROT_PAGE_BITS(log2 of its size): the TLB holds it as
+ * page-sized pieces, and a flush of any address inside it must drop them all.
+ */
+enum { PROT_R = 1, PROT_W = 2, PROT_X = 4, PROT_RWX = 7, PROT_GLOBAL = 8 };
+#define PROT_PAGE_BITS(n) ((unsigned)(n) << 8)
+#define PROT_PAGE_BITS_OF(prot) ((unsigned)(prot) >> 8)
 
 #endif

@@ -180,6 +180,8 @@ static int riscv_walk(struct riscv_cpu *env, uint64_t vaddr, enum tlb_access acc
             uint64_t page_off_mask = (1ull << (12 + 9 * level)) - 1;
             *paddr = ((ppn << 12) & ~page_off_mask) | (vaddr & page_off_mask);
             *prot = leaf_prot(env, pte, mmu_idx, access) | (global ? PROT_GLOBAL : 0);
+            if (level > 0)
+                *prot |= PROT_PAGE_BITS(12 + 9 * level); /* a superpage */
             return 0;
         }
         return page_fault_cause(access);
@@ -201,7 +203,7 @@ int riscv_tlb_fill(struct tcg_cpu *cpu, uint64_t vaddr, enum tlb_access access, 
     if (priv != RISCV_PRIV_M && (env->satp >> 60) != 0)
         cause = riscv_walk(env, vaddr, access, mmu_idx, paddr, prot);
     if (!cause) {
-        *prot &= pmp_prot(env, *paddr, priv) | PROT_GLOBAL;
+        *prot &= pmp_prot(env, *paddr, priv) | ~(unsigned)PROT_RWX;
         if (!(*prot & access_prot(access)))
             cause = access_fault_cause(access);
     }

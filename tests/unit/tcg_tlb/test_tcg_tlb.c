@@ -57,6 +57,9 @@
 #define VA_CODE_RO 0x45000ull
 #define VA_COLL (VA_RW + ((uint64_t)TLB_SIZE << PAGE_BITS)) /* VA_RW's TLB index */
 #define VA_TOP 0xfffffffffffff000ull
+#define VA_BIG 0x400000ull     /* two 4 KiB pieces of one 2 MiB page (the fake walk need not
+                                  * map them contiguously) ... */
+#define VA_BIG_END 0x5ff000ull    /* ... its first and its last */
 
 #define PA_RW 0x80000000ull
 #define PA_CODE 0x80040000ull
@@ -92,6 +95,8 @@ static const struct fake_mapping page_table[] = {
     {VA_CODE_RO, PA_CODE, PROT_R, ALL_MODES},
     {VA_COLL, 0x80008000, PROT_R | PROT_W, ALL_MODES},
     {VA_TOP, 0x80009000, PROT_R | PROT_W, ALL_MODES},
+    {VA_BIG, 0x800a0000, PROT_R | PROT_W | PROT_PAGE_BITS(21), ALL_MODES},
+    {VA_BIG_END, 0x800a1000, PROT_R | PROT_W | PROT_PAGE_BITS(21), ALL_MODES},
 };
 
 enum fault_kind { FAULT_NONE, FAULT_PAGE, FAULT_MISALIGNED, FAULT_ACCESS };
@@ -560,6 +565,34 @@ static void test_flush_nonglobal(void)
     tlb_flush(&fc->tcg); /* a full flush takes the global ones too */
     load_ok(fc, VA_RO, MO_8, 0);
     g_assert_cmpuint(fc->fills, ==, 6);
+    fake_cpu_free(fc);
+}
+
+/* A page flush inside a superpage drops every piece of it (here: the whole mode). */
+static void test_flush_superpage(void)
+{
+    struct fake_cpu *fc = fake_cpu_new();
+
+    load_ok(fc, VA_BIG, MO_8, 0);
+    load_ok(fc, VA_BIG_END, MO_8, 0);
+    load_ok(fc, VA_RW, MO_8, 1);
+    g_assert_cmpuint(fc->fills, ==, 3);
+    tlb_flush_page(&fc->tcg, VA_BIG + 0x1234, 1u << 0);
+    g_assert_cmphex(entry(fc, 0, VA_BIG_END)->addr_read, ==, UINT64_MAX);
+    g_assert_cmphex(entry(fc, 1, VA_RW)->addr_read, ==, VA_RW); /* other modes keep theirs */
+    load_ok(fc, VA_BIG_END, MO_8, 0);
+    g_assert_cmpuint(fc->fills, ==, 4);
+    /* Outside every superpage, a page flush stays one page. */
+    load_ok(fc, VA_RO, MO_8, 0);
+    g_assert_cmpuint(fc->fills, ==, 5);
+    tlb_flush_page(&fc->tcg, VA_RW, 1u << 0);
+    g_assert_cmphex(entry(fc, 0, VA_RO)->addr_read, ==, VA_RO);
+    g_assert_cmphex(entry(fc, 0, VA_BIG_END)->addr_read, ==, VA_BIG_END);
+    /* A full flush forgets the superpage: a later page flush elsewhere is one page again. */
+    tlb_flush(&fc->tcg);
+    load_ok(fc, VA_RO, MO_8, 0);
+    tlb_flush_page(&fc->tcg, VA_BIG, 1u << 0);
+    g_assert_cmphex(entry(fc, 0, VA_RO)->addr_read, ==, VA_RO);
     fake_cpu_free(fc);
 }
 
@@ -1141,6 +1174,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg_tlb/flush", test_flush);
     g_test_add_func("/tcg_tlb/flush_page", test_flush_page);
     g_test_add_func("/tcg_tlb/flush_nonglobal", test_flush_nonglobal);
+    g_test_add_func("/tcg_tlb/flush_superpage", test_flush_superpage);
     g_test_add_func("/tcg_tlb/entry_invariants", test_entry_invariants);
     g_test_add_func("/tcg_tlb/load_sizes", test_load_sizes);
     g_test_add_func("/tcg_tlb/misaligned", test_misaligned);
