@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "core/chardev.h"
 #include "core/file.h"
@@ -109,6 +110,12 @@ static void *virt_build_fdt(struct machine *m, struct virt_board *v)
         .initrd_start = l->has_initrd ? l->initrd.start : 0,
         .initrd_end = l->has_initrd ? l->initrd.end : 0,
     };
+    uint8_t seed[VIRT_RNG_SEED_SIZE];
+    if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
+        fp.rng_seed = seed;
+    else
+        log_notice("virt: no random seed for the guest (getrandom: %s); its random pool will "
+                 "take longer to be ready", strerror(errno));
     void *fdt = virt_fdt_build(&fp, &v->fdt_size);
 
     if (!fdt)

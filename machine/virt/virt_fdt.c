@@ -165,6 +165,8 @@ void *virt_fdt_build(const struct virt_fdt_params *p, size_t *size)
     snprintf(name, sizeof(name), "/soc/serial@%llx", VIRT_UART0_BASE);
     err |= fdt_property_string(fdt, "stdout-path", name);
     err |= fdt_property_string(fdt, "bootargs", p->bootargs ? p->bootargs : "");
+    if (p->rng_seed)
+        err |= fdt_property(fdt, "rng-seed", p->rng_seed, VIRT_RNG_SEED_SIZE);
     if (p->initrd_end > p->initrd_start) {
         err |= fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start);
         err |= fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end);

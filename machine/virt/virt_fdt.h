@@ -10,7 +10,12 @@ struct virt_fdt_params {
     unsigned nr_harts;
     const char *bootargs;
     uint64_t initrd_start, initrd_end; /* both 0 without an initrd */
+    /* /chosen/rng-seed, from the host's getrandom(), as QEMU passes it: Linux credits it, so
+     * its random pool is ready at boot. NULL for none. */
+    const uint8_t *rng_seed;
 };
+
+#define VIRT_RNG_SEED_SIZE 32
 
 /* A malloc'd flattened device tree, or NULL; *size gets its total size. */
 void *virt_fdt_build(const struct virt_fdt_params *p, size_t *size);

@@ -62,6 +62,9 @@ def case_shell(s, assets):
     expect("rv64imafdc" in got, "the isa line of /proc/cpuinfo", got)
     got = check_run(s, "awk '/MemTotal/ { print $2 }' /proc/meminfo")
     expect(got.isdigit() and 400000 < int(got) <= 512 * 1024, "MemTotal (kB) for -m 512", got)
+    # /chosen/rng-seed: the kernel's random pool is ready before any driver starts.
+    got = check_run(s, "dmesg | grep 'random: crng init done'")
+    expect("[    0.000000]" in got, "when the random pool was ready", got)
     got = check_run(s, "cat /sys/firmware/devicetree/base/model")
     expect(got.rstrip("\0") == "riscv-virtio,qemu", "the device tree's model", got)
     # Files in the initramfs's tmpfs, written and read back through the page cache.

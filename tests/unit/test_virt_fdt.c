@@ -14,7 +14,9 @@
 static void *build_initrd(unsigned harts, uint64_t ram, const char *bootargs,
                           uint64_t initrd_start, uint64_t initrd_end)
 {
-    struct virt_fdt_params p = {VIRT_DRAM_BASE, ram, harts, bootargs, initrd_start, initrd_end};
+    static const uint8_t seed[VIRT_RNG_SEED_SIZE] = {1, 2, 3, 4, [31] = 0x55};
+    struct virt_fdt_params p = {VIRT_DRAM_BASE, ram, harts, bootargs, initrd_start, initrd_end,
+                                seed};
     size_t size = 0;
     void *fdt = virt_fdt_build(&p, &size);
 
@@ -80,6 +82,11 @@ static void test_root_chosen_memory(void)
     assert_reg(fdt, "/memory@80000000", VIRT_DRAM_BASE, 256ull << 20);
     g_assert_cmpstr(str_prop(fdt, "/memory@80000000", "device_type"), ==, "memory");
     g_assert_null(fdt_getprop(fdt, node(fdt, "/chosen"), "linux,initrd-start", NULL));
+    int len = 0;
+    const uint8_t *seed = fdt_getprop(fdt, node(fdt, "/chosen"), "rng-seed", &len);
+    g_assert_cmpint(len, ==, VIRT_RNG_SEED_SIZE);
+    g_assert_cmpuint(seed[3], ==, 4);
+    g_assert_cmpuint(seed[31], ==, 0x55);
     free(fdt);
 
     fdt = build(1, 64ull << 20, NULL);
