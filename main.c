@@ -37,7 +37,8 @@ int main(int argc, char **argv)
     if (!m)
         return 1;
     struct accel accel;
-    if (accel_select(config.accel, m->board->arch, &accel) != ACCEL_OK) {
+    const char *accel_list = config.accel ? config.accel : m->board->default_accel;
+    if (accel_select(accel_list, m->board->arch, &accel) != ACCEL_OK) {
         machine_destroy(m);
         return 1;
     }

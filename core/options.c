@@ -438,7 +438,7 @@ static void print_help(void)
     printf("Usage: kestrel [options]\n"
            "Runs a virtual machine. Option names follow QEMU's.\n\n"
            "  -M, -machine NAME[,accel=A]  board (pc or virt; -M help lists them)\n"
-           "  -accel kvm|tcg|kvm:tcg      accelerator, with fallback (default kvm:tcg)\n"
+           "  -accel kvm|tcg|kvm:tcg      accelerator, with fallback (default kvm:tcg; tcg on virt)\n"
            "  -accel tcg,one-insn-per-tb=on,tb-size=MiB   TCG: one guest insn per block\n"
            "  -enable-kvm                 same as -accel kvm\n"
            "  -m SIZE                     guest RAM (MiB, or with K/M/G/T suffix; "
@@ -539,9 +539,7 @@ enum options_result options_parse(int argc, char **argv, struct vm_config *cfg)
         if (r != OPTIONS_RUN)
             return r;
     }
-    if (!cfg->accel)
-        cfg->accel = "kvm:tcg";
-    return OPTIONS_RUN;
+    return OPTIONS_RUN; /* without -accel, cfg->accel stays NULL: the board's default */
 }
 
 int options_exit_status(enum options_result r)

@@ -20,6 +20,7 @@ struct board_ops {
     const char *description;
     enum cpu_arch arch;
     uint64_t default_ram_size;
+    const char *default_accel; /* without -accel: "kvm:tcg" where KVM can run the guest */
     /* Lays out RAM, creates devices, validates and reads firmware/kernel files. */
     int (*create)(struct machine *m);
     /* Places the boot images in RAM and sets the boot vCPU's state; runs again on reset. */

@@ -247,6 +247,7 @@ const struct board_ops pc_board_ops = {
     .description = "Standard PC (KVM in-kernel PIC/IOAPIC/LAPIC/PIT, 16550A, multiboot)",
     .arch = CPU_ARCH_X86_64,
     .default_ram_size = PC_DEFAULT_RAM,
+    .default_accel = "kvm:tcg",
     .create = pc_create,
     .boot = pc_boot,
     .reset = pc_reset,

@@ -230,6 +230,7 @@ const struct board_ops virt_board_ops = {
     .description = "RISC-V VirtIO board (QEMU's layout: ACLINT, PLIC, 16550A, test finisher)",
     .arch = CPU_ARCH_RISCV64,
     .default_ram_size = VIRT_DEFAULT_RAM,
+    .default_accel = "tcg", /* KVM here runs x86 guests only, so QEMU's default: TCG */
     .create = virt_create,
     .boot = virt_boot,
     .reset = virt_reset,
