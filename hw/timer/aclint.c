@@ -28,6 +28,16 @@ static int64_t deadline_of(const struct aclint *c, uint64_t mtime)
                                                            : c->base_ns + (int64_t)ns;
 }
 
+int64_t aclint_deadline_ns(void *opaque, uint64_t mtime)
+{
+    struct aclint *c = opaque;
+
+    pthread_mutex_lock(&c->lock);
+    int64_t ns = deadline_of(c, mtime);
+    pthread_mutex_unlock(&c->lock);
+    return ns;
+}
+
 /* MTIP is level: high while mtime >= mtimecmp. Called with the lock held. */
 static void update_mtip(struct aclint *c, struct aclint_hart *h)
 {

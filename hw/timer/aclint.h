@@ -42,6 +42,8 @@ int aclint_init(struct aclint *c, unsigned nr_harts, uint64_t timebase_hz,
 void aclint_destroy(struct aclint *c);
 void aclint_reset(struct aclint *c);
 uint64_t aclint_read_mtime(void *opaque);
+/* The host CLOCK_MONOTONIC nanosecond at which mtime reaches a value. */
+int64_t aclint_deadline_ns(void *opaque, uint64_t mtime);
 io_handler_fn aclint_io;
 
 #endif

@@ -84,7 +84,8 @@ static int virt_create_devices(struct machine *m, struct virt_board *v)
     }
     if (aclint_init(&v->aclint, m->nr_vcpus, VIRT_TIMEBASE_HZ, msip, mtip) < 0)
         return -ENOMEM;
-    riscv_set_time_source(aclint_read_mtime, &v->aclint);
+    riscv_set_time_source(&(struct riscv_time_source){aclint_read_mtime, aclint_deadline_ns,
+                                                      &v->aclint});
     plic_init(&v->plic, 2 * m->nr_vcpus, contexts);
     uart16550_init(&v->uart, &v->serial_chr, irq_line_make(&v->plic.chip, VIRT_UART0_IRQ), 0);
     chardev_start_input(&v->serial_chr);
@@ -217,7 +218,7 @@ static void virt_destroy(struct machine *m)
         return;
     if (v->aclint.nr_harts)
         aclint_destroy(&v->aclint);
-    riscv_set_time_source(NULL, NULL);
+    riscv_set_time_source(NULL);
     chardev_close(&v->serial_chr);
     virt_loader_free(&v->loader);
     free(v->fdt);

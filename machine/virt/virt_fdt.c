@@ -14,8 +14,8 @@
 #define FDT_MAX_SIZE 0x10000
 
 /* What the hart implements, in both of the forms Linux and OpenSBI read. */
-#define RISCV_ISA_STRING "rv64imafdc_zicntr_zicsr_zifencei"
-#define RISCV_ISA_EXTENSIONS "i\0m\0a\0f\0d\0c\0zicntr\0zicsr\0zifencei"
+#define RISCV_ISA_STRING "rv64imafdc_zicntr_zicsr_zifencei_sstc"
+#define RISCV_ISA_EXTENSIONS "i\0m\0a\0f\0d\0c\0zicntr\0zicsr\0zifencei\0sstc"
 
 enum { PHANDLE_PLIC = 1, PHANDLE_TEST = 2, PHANDLE_CPU_INTC = 16 };
 

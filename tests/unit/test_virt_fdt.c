@@ -120,11 +120,11 @@ static void test_cpus(void)
     for (unsigned i = 0; i < 3; i++) {
         snprintf(path, sizeof(path), "/cpus/cpu@%u", i);
         g_assert_cmpuint(u32_prop(fdt, path, "reg"), ==, i);
-        g_assert_cmpstr(str_prop(fdt, path, "riscv,isa"), ==, "rv64imafdc_zicntr_zicsr_zifencei");
+        g_assert_cmpstr(str_prop(fdt, path, "riscv,isa"), ==, "rv64imafdc_zicntr_zicsr_zifencei_sstc");
         g_assert_cmpstr(str_prop(fdt, path, "riscv,isa-base"), ==, "rv64i");
         int len = 0;
         const char *ext = fdt_getprop(fdt, node(fdt, path), "riscv,isa-extensions", &len);
-        static const char want_ext[] = "i\0m\0a\0f\0d\0c\0zicntr\0zicsr\0zifencei";
+        static const char want_ext[] = "i\0m\0a\0f\0d\0c\0zicntr\0zicsr\0zifencei\0sstc";
         g_assert_cmpint(len, ==, sizeof(want_ext));
         g_assert_cmpmem(ext, len, want_ext, sizeof(want_ext));
         g_assert_cmpstr(str_prop(fdt, path, "device_type"), ==, "cpu");

@@ -17,18 +17,22 @@
 extern const struct tcg_arch riscv_tcg_arch;
 static const struct tcg_frontend riscv_frontend;
 
-static uint64_t (*time_read)(void *opaque);
-static void *time_opaque;
+static struct riscv_time_source time_source;
 
-void riscv_set_time_source(uint64_t (*read)(void *opaque), void *opaque)
+void riscv_set_time_source(const struct riscv_time_source *src)
 {
-    time_read = read;
-    time_opaque = opaque;
+    time_source = src ? *src : (struct riscv_time_source){0};
 }
 
 uint64_t riscv_read_time(void)
 {
-    return time_read ? time_read(time_opaque) : 0;
+    return time_source.read ? time_source.read(time_source.opaque) : 0;
+}
+
+int64_t riscv_time_deadline_ns(uint64_t time)
+{
+    return time_source.deadline_ns ? time_source.deadline_ns(time_source.opaque, time)
+                                   : INT64_MAX;
 }
 
 unsigned riscv_priv_mmu_idx(unsigned priv, uint64_t mstatus)
@@ -61,6 +65,7 @@ static void riscv_cpu_reset(struct riscv_cpu *env, unsigned index)
     env->mstatus = (2ull << 34) | (2ull << 32);
     env->mhartid = index;
     env->load_res = UINT64_MAX;
+    env->stimecmp = UINT64_MAX;
 }
 
 static struct tcg_cpu *riscv_cpu_new(unsigned index)
@@ -72,11 +77,16 @@ static struct tcg_cpu *riscv_cpu_new(unsigned index)
     riscv_cpu_reset(env, index);
     env->tcg.env = env;
     env->tcg.fe = &riscv_frontend;
+    if (riscv_sstc_init(env) < 0) {
+        free(env);
+        return NULL;
+    }
     return &env->tcg;
 }
 
 static void riscv_cpu_free(struct tcg_cpu *cpu)
 {
+    riscv_sstc_free(cpu->env);
     free(cpu->env);
 }
 

@@ -2,6 +2,7 @@
 #ifndef KESTREL_VCPU_RISCV_CPU_H
 #define KESTREL_VCPU_RISCV_CPU_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,7 @@
 #define MSTATUS_UXL (3ull << 32)
 #define MSTATUS_SXL (3ull << 34)
 #define MSTATUS_SD (1ull << 63)
+#define MENVCFG_STCE (1ull << 63)
 #define FS_OFF 0
 #define FS_INITIAL 1
 #define FS_CLEAN 2
@@ -64,6 +66,8 @@ enum riscv_mmu_idx {
 
 #define RISCV_PMP_ENTRIES 16
 
+struct host_timer;
+
 struct riscv_cpu {
     /* Hot guest state first: with the biased pointer these offsets fit in one byte. */
     uint64_t x[32];
@@ -92,6 +96,9 @@ struct riscv_cpu {
     uint64_t mscratch, sscratch;
     uint64_t mcounteren, scounteren, mcountinhibit;
     uint64_t menvcfg, senvcfg;
+    uint64_t stimecmp;           /* Sstc */
+    struct host_timer *stimer;   /* fires when time reaches stimecmp */
+    pthread_mutex_t stip_lock;   /* orders STIP updates from the vCPU and the timer */
     uint64_t satp;
     uint64_t mhartid;
     /* mcycle and minstret count host nanoseconds from a value software may set. */
@@ -139,9 +146,22 @@ bool riscv_csr_ends_block(unsigned csr);
 unsigned riscv_data_mmu_idx(const struct riscv_cpu *env);
 unsigned riscv_priv_mmu_idx(unsigned priv, uint64_t mstatus);
 
-/* The timer the time CSR reads (the board's ACLINT). */
-void riscv_set_time_source(uint64_t (*read)(void *opaque), void *opaque);
+/* The timer the time CSR reads (the board's ACLINT): its value, and the host
+ * CLOCK_MONOTONIC nanosecond at which it reaches a given value. */
+struct riscv_time_source {
+    uint64_t (*read)(void *opaque);
+    int64_t (*deadline_ns)(void *opaque, uint64_t time);
+    void *opaque;
+};
+void riscv_set_time_source(const struct riscv_time_source *src);
 uint64_t riscv_read_time(void);
+int64_t riscv_time_deadline_ns(uint64_t time);
+
+/* Sstc (sstc.c): the supervisor timer compare register drives STIP when menvcfg.STCE is
+ * set. Both run on the vCPU thread, the timer callback on the timer thread. */
+int riscv_sstc_init(struct riscv_cpu *env);
+void riscv_sstc_free(struct riscv_cpu *env);
+void riscv_sstc_update(struct riscv_cpu *env);
 
 /* Traps and interrupts (trap.c). */
 void riscv_do_exception(struct tcg_cpu *cpu);

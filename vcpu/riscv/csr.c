@@ -10,7 +10,7 @@ enum {
     CSR_HPMCOUNTER3 = 0xc03, CSR_HPMCOUNTER31 = 0xc1f,
     CSR_SSTATUS = 0x100, CSR_SIE = 0x104, CSR_STVEC = 0x105, CSR_SCOUNTEREN = 0x106,
     CSR_SENVCFG = 0x10a, CSR_SSCRATCH = 0x140, CSR_SEPC = 0x141, CSR_SCAUSE = 0x142,
-    CSR_STVAL = 0x143, CSR_SIP = 0x144, CSR_SATP = 0x180,
+    CSR_STVAL = 0x143, CSR_SIP = 0x144, CSR_STIMECMP = 0x14d, CSR_SATP = 0x180,
     CSR_MVENDORID = 0xf11, CSR_MARCHID = 0xf12, CSR_MIMPID = 0xf13, CSR_MHARTID = 0xf14,
     CSR_MCONFIGPTR = 0xf15,
     CSR_MSTATUS = 0x300, CSR_MISA = 0x301, CSR_MEDELEG = 0x302, CSR_MIDELEG = 0x303,
@@ -78,6 +78,10 @@ static void check_access(struct riscv_cpu *env, unsigned csr, bool write, uintpt
         check_counter_access(env, csr, retaddr);
     if (csr == CSR_SATP && env->priv == RISCV_PRIV_S && (env->mstatus & MSTATUS_TVM))
         csr_illegal(env, retaddr);
+    /* Sstc: S-mode reaches stimecmp only when M-mode lets it see time and enabled Sstc. */
+    if (csr == CSR_STIMECMP && env->priv == RISCV_PRIV_S &&
+        (!(env->mcounteren & 2) || !(env->menvcfg & MENVCFG_STCE)))
+        csr_illegal(env, retaddr);
     /* RV64 has only the even pmpcfg registers. */
     if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15 && (csr & 1))
         csr_illegal(env, retaddr);
@@ -113,6 +117,7 @@ uint64_t riscv_csr_read(struct riscv_cpu *env, unsigned csr, uintptr_t retaddr)
     case CSR_STVAL: return env->stval;
     case CSR_SIP: return __atomic_load_n(&env->mip, __ATOMIC_ACQUIRE) & env->mideleg;
     case CSR_SATP: return env->satp;
+    case CSR_STIMECMP: return env->stimecmp;
     case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR: return 0;
     case CSR_MHARTID: return env->mhartid;
     case CSR_MSTATUS: return mstatus_with_sd(env->mstatus);
@@ -213,18 +218,25 @@ static bool write_machine_csr(struct riscv_cpu *env, unsigned csr, uint64_t v)
     case CSR_MIE: env->mie = v & MIE_BITS; recheck_interrupts(env); break;
     case CSR_MTVEC: if ((v & 3) < 2) env->mtvec = v; break;
     case CSR_MCOUNTEREN: env->mcounteren = v & 0xffffffffull; break;
-    case CSR_MENVCFG: env->menvcfg = v & 0xf1ull; break;
+    case CSR_MENVCFG:
+        __atomic_store_n(&env->menvcfg, v & (0xf1ull | MENVCFG_STCE), __ATOMIC_RELEASE);
+        riscv_sstc_update(env);
+        break;
     case CSR_MCOUNTINHIBIT: env->mcountinhibit = v & 0xfffffffdull; break;
     case CSR_MSCRATCH: env->mscratch = v; break;
     case CSR_MEPC: env->mepc = v & ~1ull; break;
     case CSR_MCAUSE: env->mcause = v; break;
     case CSR_MTVAL: env->mtval = v; break;
-    case CSR_MIP:
-        __atomic_store_n(&env->mip, (__atomic_load_n(&env->mip, __ATOMIC_ACQUIRE) & ~MIP_S_BITS) |
-                                        (v & MIP_S_BITS),
+    case CSR_MIP: {
+        /* Under Sstc, STIP follows stimecmp and software cannot write it. */
+        uint64_t m = MIP_S_BITS & ~((env->menvcfg & MENVCFG_STCE) ? 1ull << IRQ_S_TIMER : 0);
+        pthread_mutex_lock(&env->stip_lock);
+        __atomic_store_n(&env->mip, (__atomic_load_n(&env->mip, __ATOMIC_ACQUIRE) & ~m) | (v & m),
                          __ATOMIC_RELEASE);
+        pthread_mutex_unlock(&env->stip_lock);
         recheck_interrupts(env);
         break;
+    }
     default:
         return false;
     }
@@ -257,6 +269,10 @@ static bool write_supervisor_csr(struct riscv_cpu *env, unsigned csr, uint64_t v
         break;
     }
     case CSR_SATP: write_satp(env, v); break;
+    case CSR_STIMECMP:
+        __atomic_store_n(&env->stimecmp, v, __ATOMIC_RELEASE);
+        riscv_sstc_update(env);
+        break;
     default:
         return false;
     }
@@ -302,7 +318,7 @@ bool riscv_csr_ends_block(unsigned csr)
     switch (csr) {
     case CSR_MSTATUS: case CSR_SSTATUS: case CSR_MISA: case CSR_SATP: case CSR_FRM:
     case CSR_FCSR: case CSR_FFLAGS: case CSR_MIE: case CSR_SIE: case CSR_MIP: case CSR_SIP:
-    case CSR_MIDELEG:
+    case CSR_MIDELEG: case CSR_STIMECMP: case CSR_MENVCFG:
         return true;
     default:
         return csr >= CSR_PMPCFG0 && csr <= CSR_PMPADDR63;
