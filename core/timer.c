@@ -18,6 +18,9 @@ static pthread_mutex_t timer_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t timer_cond;
 static pthread_once_t timer_once = PTHREAD_ONCE_INIT;
 static struct host_timer *timers;
+/* The timer whose callback is running, so freeing it can wait for the callback to end. */
+static struct host_timer *running;
+static pthread_cond_t running_done = PTHREAD_COND_INITIALIZER;
 
 int64_t host_clock_ns(void)
 {
@@ -57,9 +60,12 @@ static void *timer_thread(void *arg)
         host_timer_fn *fn = t->fn;
         void *opaque = t->opaque;
         /* The callback may re-arm timers: it runs without the lock. */
+        running = t;
         pthread_mutex_unlock(&timer_lock);
         fn(opaque);
         pthread_mutex_lock(&timer_lock);
+        running = NULL;
+        pthread_cond_broadcast(&running_done);
     }
     return NULL;
 }
@@ -106,6 +112,9 @@ void host_timer_free(struct host_timer *t)
             break;
         }
     }
+    /* Its callback may be running on the timer thread right now: let it finish first. */
+    while (running == t)
+        pthread_cond_wait(&running_done, &timer_lock);
     pthread_mutex_unlock(&timer_lock);
     free(t);
 }

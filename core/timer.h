@@ -11,6 +11,8 @@ typedef void host_timer_fn(void *opaque);
 
 /* Creates a disarmed timer. The callback runs on the shared timer thread. */
 struct host_timer *host_timer_new(host_timer_fn *fn, void *opaque);
+/* Disarms and frees the timer, waiting for its callback if it is running; never call it
+ * from that callback. */
 void host_timer_free(struct host_timer *t);
 /* Arms (or re-arms) the timer for a CLOCK_MONOTONIC deadline in nanoseconds. */
 void host_timer_mod(struct host_timer *t, int64_t deadline_ns);
