@@ -188,6 +188,30 @@ CASES = {
         ("software interrupt through msip, priority over the timer", 8),
         ("UART interrupt through the PLIC (source 10)", 6)])),
 
+    # Sstc (tests/guests/riscv/sstc.c). With menvcfg.STCE clear, "STIP in mip and sip reverts
+    # to its defined behavior as if this extension is not implemented": it is M-mode's to
+    # write, and a write of stimecmp must not set it; QEMU 7.2 still evaluates every stimecmp
+    # write (riscv_timer_write_timecmp ignores STCE), so stimecmp 0 sets STIP. With STCE set,
+    # STIP is time >= stimecmp, so setting STCE with stimecmp passed must raise it; QEMU 7.2
+    # looks again only when stimecmp is next written or its timer fires. Both were fixed in
+    # QEMU after 7.2 (Jim Shu's 2025 Sstc series: "Add the checking into stimecmp write
+    # function", "Enable/Disable S/VS-mode Timer when STCE bit is changed"); kestrel is right.
+    "sstc": case("sstc", [
+        "sstc: menvcfg.STCE and stimecmp read back: 10 checks",
+        "sstc: mip.STIP follows time >= stimecmp, read-only with STCE=1: 16 checks",
+        "sstc: stimecmp 0 written with STCE=0: STIP=0",
+        "sstc: STCE set with stimecmp 0: STIP=1",
+        "sstc: a timer interrupt delegated to S-mode, taken in wfi: 14 checks",
+        "sstc: a supervisor timer interrupt taken in M-mode: 11 checks",
+        "sstc: stimecmp access from S and U (mcounteren.TM, STCE): 17 checks",
+        "sstc: wfi in M-mode resumes on STIP with MIE clear: 6 checks",
+        "PASS",
+    ], qemu={
+        "sstc: stimecmp 0 written with STCE=0: STIP=0":
+            "sstc: stimecmp 0 written with STCE=0: STIP=1",
+        "sstc: STCE set with stimecmp 0: STIP=1": "sstc: STCE set with stimecmp 0: STIP=0",
+    }),
+
     # The checksum must equal what the same source computes natively (bench/compute-native).
     "compute": case("compute", [
         rx(r"compute: 3 iterations, checksum={native_checksum}"),
