@@ -6,10 +6,37 @@
 
 #include "core/timer.h"
 
+/* mtime's origin, read consistently with or without the lock. */
+static void origin_read(const struct aclint *c, int64_t *base_ns, uint64_t *offset)
+{
+    for (;;) {
+        unsigned seq = __atomic_load_n(&c->origin_seq, __ATOMIC_ACQUIRE);
+        *base_ns = __atomic_load_n(&c->base_ns, __ATOMIC_RELAXED);
+        *offset = __atomic_load_n(&c->mtime_offset, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (!(seq & 1) && __atomic_load_n(&c->origin_seq, __ATOMIC_RELAXED) == seq)
+            return;
+    }
+}
+
+/* Sets mtime's origin; the caller holds the lock. */
+static void origin_write(struct aclint *c, int64_t base_ns, uint64_t offset)
+{
+    __atomic_store_n(&c->origin_seq, c->origin_seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&c->base_ns, base_ns, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->mtime_offset, offset, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->origin_seq, c->origin_seq + 1, __ATOMIC_RELEASE);
+}
+
 static uint64_t mtime_now(const struct aclint *c)
 {
-    int64_t ns = host_clock_ns() - c->base_ns;
-    return c->mtime_offset + (uint64_t)((unsigned __int128)ns * c->timebase_hz / 1000000000u);
+    int64_t base_ns;
+    uint64_t offset;
+
+    origin_read(c, &base_ns, &offset);
+    int64_t ns = host_clock_ns() - base_ns;
+    return offset + (uint64_t)((unsigned __int128)ns * c->timebase_hz / 1000000000u);
 }
 
 uint64_t aclint_read_mtime(void *opaque)
@@ -20,22 +47,26 @@ uint64_t aclint_read_mtime(void *opaque)
 /* Host deadline for an mtime value; mtime passes it at the first tick at or after it. */
 static int64_t deadline_of(const struct aclint *c, uint64_t mtime)
 {
-    if (mtime <= c->mtime_offset)
-        return c->base_ns;
-    unsigned __int128 ticks = mtime - c->mtime_offset;
+    int64_t base_ns;
+    uint64_t offset;
+
+    origin_read(c, &base_ns, &offset);
+    if (mtime <= offset)
+        return base_ns;
+    unsigned __int128 ticks = mtime - offset;
     unsigned __int128 ns = (ticks * 1000000000u + c->timebase_hz - 1) / c->timebase_hz;
-    return ns > (unsigned __int128)(INT64_MAX - c->base_ns) ? INT64_MAX
-                                                           : c->base_ns + (int64_t)ns;
+    return ns > (unsigned __int128)(INT64_MAX - base_ns) ? INT64_MAX : base_ns + (int64_t)ns;
 }
 
 int64_t aclint_deadline_ns(void *opaque, uint64_t mtime)
 {
-    struct aclint *c = opaque;
+    return deadline_of(opaque, mtime);
+}
 
-    pthread_mutex_lock(&c->lock);
-    int64_t ns = deadline_of(c, mtime);
-    pthread_mutex_unlock(&c->lock);
-    return ns;
+void aclint_set_mtime_listener(struct aclint *c, void (*fn)(void *opaque), void *opaque)
+{
+    c->mtime_written = fn;
+    c->mtime_written_opaque = opaque;
 }
 
 /* MTIP is level: high while mtime >= mtimecmp. Called with the lock held. */
@@ -90,8 +121,7 @@ void aclint_destroy(struct aclint *c)
 void aclint_reset(struct aclint *c)
 {
     pthread_mutex_lock(&c->lock);
-    c->base_ns = host_clock_ns();
-    c->mtime_offset = 0;
+    origin_write(c, host_clock_ns(), 0);
     for (unsigned i = 0; i < c->nr_harts; i++) {
         struct aclint_hart *h = &c->hart[i];
         h->msip = 0;
@@ -120,8 +150,7 @@ static uint64_t field_write(uint64_t reg, uint64_t off, uint32_t size, uint64_t 
 static void aclint_mtime_write(struct aclint *c, uint64_t off, uint32_t size, uint64_t v)
 {
     uint64_t now = mtime_now(c);
-    c->mtime_offset = field_write(now, off, size, v);
-    c->base_ns = host_clock_ns();
+    origin_write(c, host_clock_ns(), field_write(now, off, size, v));
     for (unsigned i = 0; i < c->nr_harts; i++)
         update_mtip(c, &c->hart[i]);
 }
@@ -130,6 +159,7 @@ void aclint_io(void *opaque, struct io_access *a)
 {
     struct aclint *c = opaque;
     uint64_t off = a->offset;
+    bool mtime_written = false;
 
     pthread_mutex_lock(&c->lock);
     if (off < 4ull * c->nr_harts) { /* MSWI */
@@ -149,12 +179,15 @@ void aclint_io(void *opaque, struct io_access *a)
             a->data = field_read(h->mtimecmp, off, a->size);
         }
     } else if (off >= ACLINT_MTIME && off < ACLINT_MTIME + 8) {
-        if (a->is_write)
+        if (a->is_write) {
             aclint_mtime_write(c, off, a->size, a->data);
-        else
+            mtime_written = true;
+        } else
             a->data = field_read(mtime_now(c), off, a->size);
     } else if (!a->is_write) {
         a->data = 0;
     }
     pthread_mutex_unlock(&c->lock);
+    if (mtime_written && c->mtime_written)
+        c->mtime_written(c->mtime_written_opaque);
 }

@@ -71,6 +71,13 @@ static int virt_create_virtio_slots(struct machine *m, struct virt_board *v)
     return 0;
 }
 
+/* Software moved mtime: each hart's Sstc compare must be looked at again. */
+static void virt_mtime_written(void *opaque)
+{
+    (void)opaque;
+    riscv_time_changed();
+}
+
 static int virt_create_devices(struct machine *m, struct virt_board *v)
 {
     struct irq_line msip[ACLINT_MAX_HARTS], mtip[ACLINT_MAX_HARTS];
@@ -86,6 +93,7 @@ static int virt_create_devices(struct machine *m, struct virt_board *v)
         return -ENOMEM;
     riscv_set_time_source(&(struct riscv_time_source){aclint_read_mtime, aclint_deadline_ns,
                                                       &v->aclint});
+    aclint_set_mtime_listener(&v->aclint, virt_mtime_written, NULL);
     plic_init(&v->plic, 2 * m->nr_vcpus, contexts);
     uart16550_init(&v->uart, &v->serial_chr, irq_line_make(&v->plic.chip, VIRT_UART0_IRQ), 0);
     chardev_start_input(&v->serial_chr);

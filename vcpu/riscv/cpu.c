@@ -2,6 +2,7 @@
 #include "vcpu/riscv/cpu.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@ extern const struct tcg_arch riscv_tcg_arch;
 static const struct tcg_frontend riscv_frontend;
 
 static struct riscv_time_source time_source;
+static pthread_mutex_t harts_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct riscv_cpu *harts;
 
 void riscv_set_time_source(const struct riscv_time_source *src)
 {
@@ -27,6 +30,14 @@ void riscv_set_time_source(const struct riscv_time_source *src)
 uint64_t riscv_read_time(void)
 {
     return time_source.read ? time_source.read(time_source.opaque) : 0;
+}
+
+void riscv_time_changed(void)
+{
+    pthread_mutex_lock(&harts_lock);
+    for (struct riscv_cpu *env = harts; env; env = env->next_hart)
+        riscv_sstc_update(env);
+    pthread_mutex_unlock(&harts_lock);
 }
 
 int64_t riscv_time_deadline_ns(uint64_t time)
@@ -81,11 +92,22 @@ static struct tcg_cpu *riscv_cpu_new(unsigned index)
         free(env);
         return NULL;
     }
+    pthread_mutex_lock(&harts_lock);
+    env->next_hart = harts;
+    harts = env;
+    pthread_mutex_unlock(&harts_lock);
     return &env->tcg;
 }
 
 static void riscv_cpu_free(struct tcg_cpu *cpu)
 {
+    pthread_mutex_lock(&harts_lock);
+    for (struct riscv_cpu **pp = &harts; *pp; pp = &(*pp)->next_hart)
+        if (*pp == cpu->env) {
+            *pp = (*pp)->next_hart;
+            break;
+        }
+    pthread_mutex_unlock(&harts_lock);
     riscv_sstc_free(cpu->env);
     free(cpu->env);
 }

@@ -119,6 +119,7 @@ struct riscv_cpu {
     /* The instruction a helper is executing, for mtval when it is illegal after all. */
     uint32_t helper_insn;
 
+    struct riscv_cpu *next_hart; /* the list riscv_time_changed walks */
     struct tcg_cpu tcg;
 };
 
@@ -156,6 +157,8 @@ struct riscv_time_source {
 void riscv_set_time_source(const struct riscv_time_source *src);
 uint64_t riscv_read_time(void);
 int64_t riscv_time_deadline_ns(uint64_t time);
+/* The time source jumped (software wrote mtime): every hart re-reads its Sstc compare. */
+void riscv_time_changed(void);
 
 /* Sstc (sstc.c): the supervisor timer compare register drives STIP when menvcfg.STCE is
  * set. Both run on the vCPU thread, the timer callback on the timer thread. */
