@@ -92,6 +92,29 @@ static void tlb_add_large_page(struct tcg_cpu *cpu, unsigned m, uint64_t vaddr, 
     cpu->tlb_large[m].mask = mask;
 }
 
+/*
+ * vaddr may lie in a superpage whose other 4 KiB pieces sit in any TLB slot: drops every
+ * piece of a superpage holding vaddr. Returns true if one of them mapped code.
+ */
+static bool tlb_flush_superpage_pieces(struct tcg_cpu *cpu, unsigned m, uint64_t vaddr)
+{
+    bool code = false;
+
+    for (unsigned i = 0; i < (1u << TCG_TLB_BITS); i++) {
+        const struct tlb_side *side = &cpu->tlb_side[m][i];
+        struct tlb_entry *e = &cpu->tlb[m][i];
+        if (side->page_bits <= cpu->fe->page_bits || side->page_bits >= 64 ||
+            ((side->vaddr ^ vaddr) >> side->page_bits) != 0)
+            continue;
+        if (e->addr_read == UINT64_MAX && e->addr_write == UINT64_MAX &&
+            e->addr_code == UINT64_MAX)
+            continue; /* already empty */
+        code |= e->addr_code != UINT64_MAX;
+        tlb_entry_invalidate(e);
+    }
+    return code;
+}
+
 void tlb_flush_page(struct tcg_cpu *cpu, uint64_t vaddr, uint32_t mmu_mask)
 {
     unsigned idx = tlb_index(cpu, vaddr);
@@ -101,13 +124,10 @@ void tlb_flush_page(struct tcg_cpu *cpu, uint64_t vaddr, uint32_t mmu_mask)
         struct tlb_entry *e = &cpu->tlb[m][idx];
         if (!(mmu_mask & (1u << m)))
             continue;
-        if (in_large_page(cpu, m, vaddr)) {
-            /* The page may be a piece of a superpage whose other pieces sit anywhere. */
-            tlb_flush_mode(cpu, m);
-            if (!cleared_jump_cache)
-                memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+        if (in_large_page(cpu, m, vaddr) && tlb_flush_superpage_pieces(cpu, m, vaddr) &&
+            !cleared_jump_cache) {
+            memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache)); /* code anywhere in it */
             cleared_jump_cache = true;
-            continue;
         }
         if (tlb_hit(cpu, e->addr_read, vaddr) || tlb_hit(cpu, e->addr_write, vaddr) ||
             tlb_hit(cpu, e->addr_code, vaddr))
@@ -155,6 +175,10 @@ static void tlb_set_page(struct tcg_cpu *cpu, uint64_t vaddr, uint64_t paddr, un
     e->addr_code = (prot & PROT_X) ? vpage | flags : UINT64_MAX;
     cpu->tlb_side[mmu_idx][idx].paddr = ppage;
     cpu->tlb_side[mmu_idx][idx].global = (prot & PROT_GLOBAL) != 0;
+    cpu->tlb_side[mmu_idx][idx].vaddr = vpage;
+    cpu->tlb_side[mmu_idx][idx].page_bits =
+        (uint8_t)(PROT_PAGE_BITS_OF(prot) > cpu->fe->page_bits ? PROT_PAGE_BITS_OF(prot)
+                                                               : cpu->fe->page_bits);
     if (PROT_PAGE_BITS_OF(prot) > cpu->fe->page_bits)
         tlb_add_large_page(cpu, mmu_idx, vaddr, PROT_PAGE_BITS_OF(prot));
 }

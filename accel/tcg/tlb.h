@@ -25,8 +25,10 @@ struct tlb_entry {
 
 /* What the slow path needs that the inline entry has no room for. */
 struct tlb_side {
-    uint64_t paddr; /* the page's guest physical address */
-    bool global;    /* the same in every address space: tlb_flush_nonglobal keeps it */
+    uint64_t paddr;     /* the page's guest physical address */
+    uint64_t vaddr;     /* and its virtual address */
+    uint8_t page_bits;  /* log2 of the mapping's size: more than a page for a superpage */
+    bool global;        /* the same in every address space: tlb_flush_nonglobal keeps it */
 };
 
 enum tlb_access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2 };
