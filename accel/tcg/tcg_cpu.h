@@ -15,6 +15,7 @@
 
 #define TCG_MAX_MMU_MODES 8
 #define TCG_TLB_BITS 8
+#define TCG_VTLB_SIZE 8 /* victim entries per mode, behind the direct-mapped TLB */
 #define TCG_JMP_CACHE_BITS 16
 
 struct tcg_ctx;
@@ -71,6 +72,11 @@ struct tcg_cpu {
     struct tlb_entry tlb[TCG_MAX_MMU_MODES][1 << TCG_TLB_BITS];
     struct tb *jmp_cache[1 << TCG_JMP_CACHE_BITS];
     struct tlb_side tlb_side[TCG_MAX_MMU_MODES][1 << TCG_TLB_BITS];
+    /* Entries evicted from the TLB, searched on a miss before walking: pages whose TLB
+     * indexes collide then take turns without a page walk each time. */
+    struct tlb_entry vtlb[TCG_MAX_MMU_MODES][TCG_VTLB_SIZE];
+    struct tlb_side vtlb_side[TCG_MAX_MMU_MODES][TCG_VTLB_SIZE];
+    unsigned vtlb_next[TCG_MAX_MMU_MODES];
     /* Per mode, an aligned range covering every large page the TLB holds pieces of, so a
      * page flush inside one can drop all its pieces. */
     struct {

@@ -34,10 +34,31 @@ static unsigned tlb_index(const struct tcg_cpu *cpu, uint64_t vaddr)
     return (unsigned)(vaddr >> cpu->fe->page_bits) & ((1u << TCG_TLB_BITS) - 1);
 }
 
+/* Every entry of a mode: the direct-mapped ones, then the victims. */
+#define TLB_MODE_ENTRIES ((1u << TCG_TLB_BITS) + TCG_VTLB_SIZE)
+
+static struct tlb_entry *entry_at(struct tcg_cpu *cpu, unsigned m, unsigned i)
+{
+    return i < (1u << TCG_TLB_BITS) ? &cpu->tlb[m][i] : &cpu->vtlb[m][i - (1u << TCG_TLB_BITS)];
+}
+
+static struct tlb_side *side_at(struct tcg_cpu *cpu, unsigned m, unsigned i)
+{
+    return i < (1u << TCG_TLB_BITS) ? &cpu->tlb_side[m][i]
+                                    : &cpu->vtlb_side[m][i - (1u << TCG_TLB_BITS)];
+}
+
 /* A tag matches when it names this page and is not marked invalid; other flags are kept. */
 static bool tlb_hit(const struct tcg_cpu *cpu, uint64_t tag, uint64_t vaddr)
 {
     return (tag & (page_mask(cpu) | TLB_INVALID)) == (vaddr & page_mask(cpu));
+}
+
+/* True when any of the entry's tags names vaddr's page. */
+static bool tlb_entry_names(const struct tcg_cpu *cpu, const struct tlb_entry *e, uint64_t vaddr)
+{
+    return tlb_hit(cpu, e->addr_read, vaddr) || tlb_hit(cpu, e->addr_write, vaddr) ||
+           tlb_hit(cpu, e->addr_code, vaddr);
 }
 
 static void tlb_entry_invalidate(struct tlb_entry *e)
@@ -46,10 +67,16 @@ static void tlb_entry_invalidate(struct tlb_entry *e)
     e->addend = 0;
 }
 
+static bool tlb_entry_empty(const struct tlb_entry *e)
+{
+    return e->addr_read == UINT64_MAX && e->addr_write == UINT64_MAX &&
+           e->addr_code == UINT64_MAX;
+}
+
 static void tlb_flush_mode(struct tcg_cpu *cpu, unsigned m)
 {
-    for (unsigned i = 0; i < (1u << TCG_TLB_BITS); i++)
-        tlb_entry_invalidate(&cpu->tlb[m][i]);
+    for (unsigned i = 0; i < TLB_MODE_ENTRIES; i++)
+        tlb_entry_invalidate(entry_at(cpu, m, i));
     cpu->tlb_large[m].present = false;
 }
 
@@ -64,10 +91,10 @@ void tlb_flush(struct tcg_cpu *cpu)
 /* Global large pages stay, and so does the range recording them. */
 void tlb_flush_nonglobal(struct tcg_cpu *cpu)
 {
-    for (unsigned m = 0; m < TCG_MAX_MMU_MODES; m++)
-        for (unsigned i = 0; i < (1u << TCG_TLB_BITS); i++)
-            if (!cpu->tlb_side[m][i].global)
-                tlb_entry_invalidate(&cpu->tlb[m][i]);
+    for (unsigned m = 0; m < cpu->fe->nb_mmu_modes; m++)
+        for (unsigned i = 0; i < TLB_MODE_ENTRIES; i++)
+            if (!side_at(cpu, m, i)->global)
+                tlb_entry_invalidate(entry_at(cpu, m, i));
     memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
 }
 
@@ -100,15 +127,14 @@ static bool tlb_flush_superpage_pieces(struct tcg_cpu *cpu, unsigned m, uint64_t
 {
     bool code = false;
 
-    for (unsigned i = 0; i < (1u << TCG_TLB_BITS); i++) {
-        const struct tlb_side *side = &cpu->tlb_side[m][i];
-        struct tlb_entry *e = &cpu->tlb[m][i];
+    for (unsigned i = 0; i < TLB_MODE_ENTRIES; i++) {
+        const struct tlb_side *side = side_at(cpu, m, i);
+        struct tlb_entry *e = entry_at(cpu, m, i);
         if (side->page_bits <= cpu->fe->page_bits || side->page_bits >= 64 ||
             ((side->vaddr ^ vaddr) >> side->page_bits) != 0)
             continue;
-        if (e->addr_read == UINT64_MAX && e->addr_write == UINT64_MAX &&
-            e->addr_code == UINT64_MAX)
-            continue; /* already empty */
+        if (tlb_entry_empty(e))
+            continue;
         code |= e->addr_code != UINT64_MAX;
         tlb_entry_invalidate(e);
     }
@@ -120,7 +146,7 @@ void tlb_flush_page(struct tcg_cpu *cpu, uint64_t vaddr, uint32_t mmu_mask)
     unsigned idx = tlb_index(cpu, vaddr);
     bool cleared_jump_cache = false;
 
-    for (unsigned m = 0; m < TCG_MAX_MMU_MODES; m++) {
+    for (unsigned m = 0; m < cpu->fe->nb_mmu_modes; m++) {
         struct tlb_entry *e = &cpu->tlb[m][idx];
         if (!(mmu_mask & (1u << m)))
             continue;
@@ -129,9 +155,11 @@ void tlb_flush_page(struct tcg_cpu *cpu, uint64_t vaddr, uint32_t mmu_mask)
             memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache)); /* code anywhere in it */
             cleared_jump_cache = true;
         }
-        if (tlb_hit(cpu, e->addr_read, vaddr) || tlb_hit(cpu, e->addr_write, vaddr) ||
-            tlb_hit(cpu, e->addr_code, vaddr))
+        if (tlb_entry_names(cpu, e, vaddr))
             tlb_entry_invalidate(e);
+        for (unsigned v = 0; v < TCG_VTLB_SIZE; v++)
+            if (tlb_entry_names(cpu, &cpu->vtlb[m][v], vaddr))
+                tlb_entry_invalidate(&cpu->vtlb[m][v]);
     }
     /* Blocks starting in this page, or in the one before when they run into it. */
     tb_jmp_cache_clear_page(cpu, vaddr);
@@ -140,10 +168,10 @@ void tlb_flush_page(struct tcg_cpu *cpu, uint64_t vaddr, uint32_t mmu_mask)
 
 void tlb_protect_code_page(struct tcg_cpu *cpu, uint64_t paddr_page)
 {
-    for (unsigned m = 0; m < TCG_MAX_MMU_MODES; m++)
-        for (unsigned i = 0; i < (1u << TCG_TLB_BITS); i++) {
-            struct tlb_entry *e = &cpu->tlb[m][i];
-            if (cpu->tlb_side[m][i].paddr == paddr_page && !(e->addr_write & TLB_INVALID) &&
+    for (unsigned m = 0; m < cpu->fe->nb_mmu_modes; m++)
+        for (unsigned i = 0; i < TLB_MODE_ENTRIES; i++) {
+            struct tlb_entry *e = entry_at(cpu, m, i);
+            if (side_at(cpu, m, i)->paddr == paddr_page && !(e->addr_write & TLB_INVALID) &&
                 !(e->addr_write & TLB_MMIO))
                 e->addr_write |= TLB_NOTDIRTY;
         }
@@ -151,10 +179,10 @@ void tlb_protect_code_page(struct tcg_cpu *cpu, uint64_t paddr_page)
 
 static void tlb_unprotect_code_page(struct tcg_cpu *cpu, uint64_t paddr_page)
 {
-    for (unsigned m = 0; m < TCG_MAX_MMU_MODES; m++)
-        for (unsigned i = 0; i < (1u << TCG_TLB_BITS); i++)
-            if (cpu->tlb_side[m][i].paddr == paddr_page)
-                cpu->tlb[m][i].addr_write &= ~TLB_NOTDIRTY;
+    for (unsigned m = 0; m < cpu->fe->nb_mmu_modes; m++)
+        for (unsigned i = 0; i < TLB_MODE_ENTRIES; i++)
+            if (side_at(cpu, m, i)->paddr == paddr_page)
+                entry_at(cpu, m, i)->addr_write &= ~TLB_NOTDIRTY;
 }
 
 /* Installs a translation the frontend's walk produced. */
@@ -167,6 +195,12 @@ static void tlb_set_page(struct tcg_cpu *cpu, uint64_t vaddr, uint64_t paddr, un
     uint8_t *host = gpa_to_host(cpu->mem, ppage, page_size(cpu));
     uint64_t flags = host ? 0 : TLB_MMIO;
 
+    /* The entry this one replaces moves to the victim TLB, unless it is for this page. */
+    if (!tlb_entry_empty(e) && !tlb_entry_names(cpu, e, vaddr)) {
+        unsigned v = cpu->vtlb_next[mmu_idx]++ % TCG_VTLB_SIZE;
+        cpu->vtlb[mmu_idx][v] = *e;
+        cpu->vtlb_side[mmu_idx][v] = cpu->tlb_side[mmu_idx][idx];
+    }
     e->addend = host ? (uintptr_t)host - (uintptr_t)vpage : 0;
     e->addr_read = (prot & PROT_R) ? vpage | flags : UINT64_MAX;
     e->addr_write = (prot & PROT_W) ? vpage | flags : UINT64_MAX;
@@ -183,6 +217,29 @@ static void tlb_set_page(struct tcg_cpu *cpu, uint64_t vaddr, uint64_t paddr, un
         tlb_add_large_page(cpu, mmu_idx, vaddr, PROT_PAGE_BITS_OF(prot));
 }
 
+/* Finds vaddr's page among the victims; swaps it into the direct-mapped slot e. */
+static bool tlb_victim_swap(struct tcg_cpu *cpu, struct tlb_entry *e, uint64_t vaddr,
+                            enum tlb_access access, unsigned mmu_idx)
+{
+    for (unsigned v = 0; v < TCG_VTLB_SIZE; v++) {
+        struct tlb_entry *ve = &cpu->vtlb[mmu_idx][v];
+        uint64_t tag = access == ACCESS_WRITE ? ve->addr_write
+                       : access == ACCESS_READ ? ve->addr_read
+                                               : ve->addr_code;
+        if (!tlb_hit(cpu, tag, vaddr))
+            continue;
+        unsigned idx = (unsigned)(e - cpu->tlb[mmu_idx]);
+        struct tlb_entry te = *e;
+        struct tlb_side ts = cpu->tlb_side[mmu_idx][idx];
+        *e = *ve;
+        cpu->tlb_side[mmu_idx][idx] = cpu->vtlb_side[mmu_idx][v];
+        *ve = te;
+        cpu->vtlb_side[mmu_idx][v] = ts;
+        return true;
+    }
+    return false;
+}
+
 /* The entry for vaddr, filled (or the fault raised) if it does not answer for access. */
 static struct tlb_entry *tlb_lookup(struct tcg_cpu *cpu, uint64_t vaddr, enum tlb_access access,
                                     unsigned mmu_idx, uintptr_t retaddr, bool probe)
@@ -194,7 +251,7 @@ static struct tlb_entry *tlb_lookup(struct tcg_cpu *cpu, uint64_t vaddr, enum tl
     uint64_t paddr;
     unsigned prot;
 
-    if (tlb_hit(cpu, tag, vaddr))
+    if (tlb_hit(cpu, tag, vaddr) || tlb_victim_swap(cpu, e, vaddr, access, mmu_idx))
         return e;
     if (cpu->fe->tlb_fill(cpu, vaddr, access, mmu_idx, probe, retaddr, &paddr, &prot) < 0)
         return NULL;

@@ -442,13 +442,21 @@ static void test_fill_then_hit(void)
     load_ok(fc, VA_RW, MO_8, 0);
     g_assert_cmpuint(fc->fills, ==, 2);
 
-    /* A later fill of the same index in another page replaces the entry. */
+    /* A later fill of the same index in another page replaces the entry; the old one waits
+     * in the victim TLB, and the two take turns in the slot without another walk. */
     load_ok(fc, VA_COLL, MO_8, 0);
     g_assert_cmpuint(fc->fills, ==, 3);
     g_assert_cmphex(entry(fc, 0, VA_RW)->addr_read, ==, VA_COLL);
+    g_assert_cmphex(load_ok(fc, VA_RW + 0x20, MO_8, 0), ==, 0x5a);
+    g_assert_cmphex(entry(fc, 0, VA_RW)->addr_read, ==, VA_RW);
+    load_ok(fc, VA_COLL, MO_8, 0);
     load_ok(fc, VA_RW, MO_8, 0);
-    g_assert_cmpuint(fc->fills, ==, 4);
+    g_assert_cmpuint(fc->fills, ==, 3);
     g_assert_cmphex(entry(fc, 1, VA_RW)->addr_read, ==, VA_RW); /* mode 1 untouched */
+    /* A flush of the page reaches the victim copy too. */
+    tlb_flush_page(&fc->tcg, VA_COLL, 1u << 0);
+    load_ok(fc, VA_COLL, MO_8, 0);
+    g_assert_cmpuint(fc->fills, ==, 4);
     fake_cpu_free(fc);
 }
 
