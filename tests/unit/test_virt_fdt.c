@@ -103,11 +103,11 @@ static void test_initrd(void)
 
     g_assert_nonnull(start);
     g_assert_cmpint(len, ==, 8);
-    g_assert_cmphex(fdt64_to_cpu(*start), ==, 0x9f000000);
+    g_assert_cmphex(fdt64_ld(start), ==, 0x9f000000);
     const fdt64_t *end = fdt_getprop(fdt, node(fdt, "/chosen"), "linux,initrd-end", &len);
     g_assert_nonnull(end);
     g_assert_cmpint(len, ==, 8);
-    g_assert_cmphex(fdt64_to_cpu(*end), ==, 0x9f0fe123);
+    g_assert_cmphex(fdt64_ld(end), ==, 0x9f0fe123);
     free(fdt);
 }
 
