@@ -193,7 +193,8 @@ static void tlb_set_page(struct tcg_cpu *cpu, uint64_t vaddr, uint64_t paddr, un
     unsigned idx = tlb_index(cpu, vaddr);
     struct tlb_entry *e = &cpu->tlb[mmu_idx][idx];
     uint8_t *host = gpa_to_host(cpu->mem, ppage, page_size(cpu));
-    uint64_t flags = host ? 0 : TLB_MMIO;
+    /* An uncacheable translation answers the access in hand; its tags never hit. */
+    uint64_t flags = (host ? 0 : TLB_MMIO) | ((prot & PROT_NOCACHE) ? TLB_INVALID : 0);
 
     /* The entry this one replaces moves to the victim TLB, unless it is for this page. */
     if (!tlb_entry_empty(e) && !tlb_entry_names(cpu, e, vaddr)) {

@@ -38,7 +38,9 @@ enum tlb_access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2 };
  * larger than a page (a superpage) adds PROT_PAGE_BITS(log2 of its size): the TLB holds it as
  * page-sized pieces, and a flush of any address inside it must drop them all.
  */
-enum { PROT_R = 1, PROT_W = 2, PROT_X = 4, PROT_RWX = 7, PROT_GLOBAL = 8 };
+enum { PROT_R = 1, PROT_W = 2, PROT_X = 4, PROT_RWX = 7, PROT_GLOBAL = 8, PROT_NOCACHE = 16 };
+/* PROT_NOCACHE: the permissions differ within the page (a PMP boundary inside it), so the
+ * translation serves this access only and the next one walks again. */
 #define PROT_PAGE_BITS(n) ((unsigned)(n) << 8)
 #define PROT_PAGE_BITS_OF(prot) ((unsigned)(prot) >> 8)
 

@@ -165,6 +165,7 @@ CASES = {
         "mmu: satp after writing mode 10 (Sv57): unchanged",
         "mmu: Sv48, and satp's WARL modes: 24 checks",
         "mmu: sfence.vma of a 2 MiB page by its base address: 4 checks",
+        "mmu: a PMP boundary inside a page: 7 checks",
         "PASS",
     ], qemu={
         "mmu: load through a table past RAM: cause 5":

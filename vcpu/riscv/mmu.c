@@ -80,8 +80,8 @@ void riscv_pmp_update(struct riscv_cpu *env)
 
 /*
  * The PMP permissions for a physical address at a privilege; M gets all if nothing matches.
- * The TLB keeps the answer for a whole page, which is exact while entries are page-aligned,
- * as OpenSBI's are.
+ * The TLB keeps the answer for a whole page only where no entry boundary falls inside it
+ * (pmp_page_uniform); elsewhere each access asks again.
  */
 static unsigned pmp_prot(const struct riscv_cpu *env, uint64_t paddr, unsigned priv)
 {
@@ -97,6 +97,21 @@ static unsigned pmp_prot(const struct riscv_cpu *env, uint64_t paddr, unsigned p
                ((r->cfg & PMP_X) ? PROT_X : 0);
     }
     return priv == RISCV_PRIV_M ? PROT_R | PROT_W | PROT_X : 0;
+}
+
+/* True when no PMP entry starts or ends inside the page: one answer holds for all of it. */
+static bool pmp_page_uniform(const struct riscv_cpu *env, uint64_t page, unsigned priv)
+{
+    uint64_t last = page | 0xfff;
+
+    if (priv == RISCV_PRIV_M && !env->pmp_any_locked)
+        return true;
+    for (unsigned i = 0; i < env->pmp_nr_rules; i++) {
+        const struct riscv_pmp_rule *r = &env->pmp_rules[i];
+        if ((r->lo > page && r->lo <= last) || (r->hi >= page && r->hi < last))
+            return false;
+    }
+    return true;
 }
 
 static unsigned mmu_idx_priv(unsigned mmu_idx)
@@ -204,6 +219,8 @@ int riscv_tlb_fill(struct tcg_cpu *cpu, uint64_t vaddr, enum tlb_access access, 
         cause = riscv_walk(env, vaddr, access, mmu_idx, paddr, prot);
     if (!cause) {
         *prot &= pmp_prot(env, *paddr, priv) | ~(unsigned)PROT_RWX;
+        if (!pmp_page_uniform(env, *paddr & ~0xfffull, priv))
+            *prot |= PROT_NOCACHE;
         if (!(*prot & access_prot(access)))
             cause = access_fault_cause(access);
     }

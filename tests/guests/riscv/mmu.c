@@ -646,6 +646,47 @@ static void check_satp_warl(void)
     check("satp: Bare", csr_read(satp), 0);
 }
 
+/* ---- PMP finer than a page ---- */
+
+/*
+ * A PMP entry closes the second half of pmp_page to S and U; the first half stays open. The
+ * answer for one half must not stand for the other, in whatever order they are touched.
+ */
+static uint8_t pmp_page[PAGE] __attribute__((aligned(PAGE)));
+
+static void s_pmp_subpage(void)
+{
+    uint64_t open = pa(pmp_page) + 0x100, closed = pa(pmp_page) + 0x900;
+
+    check("pmp: load from the open half", rd(open), 0x1111);
+    EXPECT_TRAP("ld t0, 0(%0)", "r"(closed));
+    check_trap("pmp: load from the closed half", CAUSE_LOAD_ACCESS, closed);
+    check("pmp: the open half again", rd(open), 0x1111);
+    EXPECT_TRAP("sd zero, 0(%0)", "r"(closed));
+    check_trap("pmp: store to the closed half", CAUSE_STORE_ACCESS, closed);
+    wr(open, 0x2222);
+    check("pmp: store to the open half", rd(open), 0x2222);
+    EXPECT_TRAP("ld t0, 0(%0)", "r"(closed));
+    check_trap("pmp: the closed half after a store to the open one", CAUSE_LOAD_ACCESS, closed);
+}
+
+static void check_pmp_subpage(void)
+{
+    *(volatile uint64_t *)(pmp_page + 0x100) = 0x1111;
+    *(volatile uint64_t *)(pmp_page + 0x900) = 0x3333;
+    /* 0: TOR [0, half) RWX; 1: TOR [half, page end) nothing; 2: NAPOT everything, RWX. */
+    csr_write(pmpaddr0, (pa(pmp_page) + 0x800) >> 2);
+    csr_write(pmpaddr1, (pa(pmp_page) + PAGE) >> 2);
+    csr_write(pmpaddr2, ~0ul);
+    csr_write(pmpcfg0, 0x0ful | 0x08ul << 8 | 0x1ful << 16);
+    __asm__ volatile("sfence.vma" ::: "memory"); /* PMP may be cached with translations */
+    run_lower(s_pmp_subpage, MSTATUS_MPP_S);
+    check("pmp: M-mode reads the closed half", *(volatile uint64_t *)(pmp_page + 0x900), 0x3333);
+    csr_write(pmpcfg0, 0x1f);
+    csr_write(pmpaddr0, ~0ul);
+    __asm__ volatile("sfence.vma" ::: "memory");
+}
+
 void guest_main(void)
 {
     setup();
@@ -676,4 +717,6 @@ void guest_main(void)
     set_satp(satp_of(SATP_SV39, MAIN_ASID, main_root));
     run_lower(s_sfence_superpage, MSTATUS_MPP_S);
     group_done("mmu: sfence.vma of a 2 MiB page by its base address");
+    check_pmp_subpage();
+    group_done("mmu: a PMP boundary inside a page");
 }
