@@ -14,6 +14,10 @@ struct debug_exit_config {
     uint16_t iosize;
 };
 
+/* virtio devices from -device, in command-line order. */
+enum vm_virtio_kind { VM_VIRTIO_RNG };
+#define CONFIG_MAX_VIRTIO 8
+
 struct vm_config {
     const char *machine;  /* -M */
     const char *accel;    /* -accel list, "kvm:tcg" style */
@@ -28,6 +32,8 @@ struct vm_config {
     bool no_reboot;       /* -no-reboot */
     struct debug_exit_config debug_exit; /* -device isa-debug-exit */
     bool pc_testdev;      /* -device pc-testdev */
+    enum vm_virtio_kind virtio[CONFIG_MAX_VIRTIO]; /* -device virtio-*-device */
+    unsigned nr_virtio;
     uint32_t log_mask;    /* -d */
     const char *log_file; /* -D */
     bool tcg_one_insn_per_tb; /* -accel tcg,one-insn-per-tb=on or -singlestep */

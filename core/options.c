@@ -295,13 +295,14 @@ static void print_devices(void)
     printf("Devices kestrel provides with -device:\n"
            "isa-debug-exit  iobase=PORT,iosize=N: a write of V exits with (V << 1) | 1\n"
            "pc-testdev      QEMU's x86 test device (ports 0xe0-0xeb, 0x2000; MMIO "
-           "0xff000000)\n");
+           "0xff000000)\n"
+           "virtio-rng-device  virtio entropy source fed by getrandom() (-M virt)\n");
 }
 
 static enum options_result opt_device(struct vm_config *cfg, const char *opt, const char *arg)
 {
     static const char *const later[] = {
-        "virtio-blk-device", "virtio-net-device", "virtio-serial-device", "virtio-rng-device",
+        "virtio-blk-device", "virtio-net-device", "virtio-serial-device",
         "virtio-blk-pci", "virtio-net-pci", "virtio-rng-pci", "virtconsole", NULL,
     };
     static const char *const testdev_keys[] = {"", NULL};
@@ -318,6 +319,13 @@ static enum options_result opt_device(struct vm_config *cfg, const char *opt, co
         r = usage_error(opt, "'%s' does not start with a device name", arg);
     } else if (strcmp(name, "isa-debug-exit") == 0) {
         r = opt_device_debug_exit(cfg, opt, arg, &l);
+    } else if (strcmp(name, "virtio-rng-device") == 0) {
+        if (kv_unknown(&l, testdev_keys))
+            r = usage_error(opt, "virtio-rng-device takes no properties ('%s')", arg);
+        else if (cfg->nr_virtio == CONFIG_MAX_VIRTIO)
+            r = usage_error(opt, "at most %d virtio devices", CONFIG_MAX_VIRTIO);
+        else
+            cfg->virtio[cfg->nr_virtio++] = VM_VIRTIO_RNG;
     } else if (strcmp(name, "pc-testdev") == 0) {
         if (kv_unknown(&l, testdev_keys))
             r = usage_error(opt, "pc-testdev takes no properties ('%s')", arg);

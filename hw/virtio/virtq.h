@@ -68,8 +68,9 @@ void virtq_reset(struct virtq *vq);
 
 /*
  * Takes the next available chain. Returns 1 with *c filled, 0 when the driver has made
- * nothing new available, or -EIO when the ring is malformed (vq->broken is then set and
- * vq->why says why; later calls return -EIO at once).
+ * nothing new available (the queue is then armed, as by virtq_arm_notify), or -EIO when the
+ * ring is malformed (vq->broken is then set and vq->why says why; later calls return -EIO
+ * at once).
  */
 int virtq_pop(struct virtq *vq, const struct guest_memory *mem, struct virtq_chain *c);
 

@@ -164,6 +164,11 @@ static int pc_create(struct machine *m)
     if (!pc)
         return -ENOMEM;
     m->board_state = pc;
+    if (cfg->nr_virtio) {
+        log_error("-device virtio-*-device: virtio devices on the pc machine are not built yet "
+                  "(they are on -M virt)");
+        return -ENOTSUP;
+    }
     if (cfg->bios) {
         log_error("-bios %s: firmware boot is not built yet for the pc machine; boot a "
                   "multiboot kernel with -kernel", cfg->bios);

@@ -17,6 +17,7 @@
 #include "hw/misc/sifive_test.h"
 #include "hw/timer/aclint.h"
 #include "hw/virtio/virtio_mmio.h"
+#include "hw/virtio/virtio_rng.h"
 #include "machine/machine.h"
 #include "machine/virt/virt_fdt.h"
 #include "machine/virt/virt_loader.h"
@@ -35,6 +36,7 @@ struct virt_board {
     struct aclint aclint;
     struct sifive_test test;
     struct virtio_mmio virtio[VIRT_VIRTIO_COUNT];
+    void *virtio_dev[VIRT_VIRTIO_COUNT]; /* the device model behind each filled slot */
     char virtio_names[VIRT_VIRTIO_COUNT][24];
     struct virt_loader loader;
     void *fdt;
@@ -57,13 +59,36 @@ static int virt_register(struct io_bus *bus, uint64_t base, uint64_t size, io_ha
     return ret;
 }
 
-/* QEMU's eight virtio-mmio transports, empty until virtio devices exist. */
+/* Slot i holds the i-th -device virtio-*-device; the rest stay empty. */
+static int virt_fill_virtio_slot(struct machine *m, struct virt_board *v, unsigned i)
+{
+    const struct virtio_device_ops *ops = NULL;
+
+    switch (m->cfg->virtio[i]) {
+    case VM_VIRTIO_RNG:
+        ops = &virtio_rng_ops;
+        v->virtio_dev[i] = calloc(1, sizeof(struct virtio_rng));
+        break;
+    }
+    if (!v->virtio_dev[i])
+        return -ENOMEM;
+    virtio_mmio_init(&v->virtio[i], v->virtio_names[i], ops, v->virtio_dev[i], &m->mem,
+                     irq_line_make(&v->plic.chip, VIRT_VIRTIO_IRQ + i));
+    return 0;
+}
+
+/* QEMU's eight virtio-mmio transports. */
 static int virt_create_virtio_slots(struct machine *m, struct virt_board *v)
 {
     for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
         uint64_t base = VIRT_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE;
         snprintf(v->virtio_names[i], sizeof(v->virtio_names[i]), "virtio-mmio@%" PRIx64, base);
-        virtio_mmio_init_empty(&v->virtio[i], v->virtio_names[i]);
+        if (i < m->cfg->nr_virtio) {
+            if (virt_fill_virtio_slot(m, v, i) < 0)
+                return -ENOMEM;
+        } else {
+            virtio_mmio_init_empty(&v->virtio[i], v->virtio_names[i]);
+        }
         if (virt_register(&m->mmio, base, VIRTIO_MMIO_SIZE, virtio_mmio_io, &v->virtio[i],
                           v->virtio_names[i]))
             return -EEXIST;
@@ -214,6 +239,8 @@ static void virt_reset(struct machine *m)
     struct virt_board *v = m->board_state;
 
     uart16550_reset(&v->uart);
+    for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++)
+        virtio_mmio_reset(&v->virtio[i]);
     plic_reset(&v->plic);
     aclint_reset(&v->aclint);
 }
@@ -229,6 +256,8 @@ static void virt_destroy(struct machine *m)
     riscv_set_time_source(NULL);
     chardev_close(&v->serial_chr);
     virt_loader_free(&v->loader);
+    for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++)
+        free(v->virtio_dev[i]);
     free(v->fdt);
     free(v);
     m->board_state = NULL;

@@ -118,6 +118,8 @@ def cases(guest_dir):
                                  ["0x1000..0x1008 does not fit in RAM"]),
         "kernel-not-regular": (None, ["-kernel", "/dev/null"], 1,
                                ["-kernel /dev/null", "not a regular file"]),
+        "virtio-on-pc-not-built": (None, ["-device", "virtio-rng-device", "-kernel", hello], 1,
+                                   ["virtio devices on the pc machine are not built yet"]),
         "drive-not-built": (None, ["-drive", "file=disk.img"], 1, ["-drive", "not built yet"]),
         "gdb-not-built": (None, ["-s"], 1, ["-s", "not built yet"]),
         "bios-not-built": (None, ["-bios", "bios.bin", "-kernel", hello], 1,

@@ -153,6 +153,26 @@ def case_no_reboot(s, assets):
     expect(s.output.count(b"OpenSBI v") == 1, "firmware banners (no second boot)", "")
 
 
+def case_virtio_rng(s, assets):
+    """-device virtio-rng-device: Debian's own virtio_mmio and virtio-rng modules find it and
+    /dev/hwrng hands out the host's random bytes."""
+    boot(s)
+    check_run(s, "insmod /lib/modules/kestrel/virtio_mmio.ko")
+    check_run(s, "insmod /lib/modules/kestrel/virtio-rng.ko")
+    got = check_run(s, "cat /sys/bus/virtio/devices/virtio0/device")
+    expect(got == "0x0004", "the virtio device id in slot 0 (4: entropy)", got)
+    got = check_run(s, "cat /sys/class/misc/hw_random/rng_current")
+    expect(got == "virtio_rng.0", "the kernel's current hardware RNG", got)
+    reads = [check_run(s, "dd if=/dev/hwrng bs=64 count=1 2>/dev/null | od -An -tx1 | tr -d ' \\n'")
+             for _ in range(2)]
+    for r in reads:
+        expect(len(r) == 128 and r != "00" * 64, "64 bytes from /dev/hwrng, in hex", r)
+    expect(reads[0] != reads[1], "two reads of /dev/hwrng differ", reads)
+    s.send("poweroff -f\r")
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+
+
 # name: (function, firmware, extra arguments)
 CASES = {
     "shell": (case_shell, "fw_jump.bin", []),
@@ -161,6 +181,7 @@ CASES = {
     "fw-dynamic": (case_fw_dynamic, "fw_dynamic.bin", []),
     "reboot": (case_reboot, "fw_jump.bin", []),
     "no-reboot": (case_no_reboot, "fw_jump.bin", ["-no-reboot"]),
+    "virtio-rng": (case_virtio_rng, "fw_jump.bin", ["-device", "virtio-rng-device"]),
 }
 
 

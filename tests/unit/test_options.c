@@ -212,13 +212,17 @@ static void test_device(void)
         "nonsense", "isa-debug-exit,iobase=0x10000", "isa-debug-exit,iosize=0",
         "isa-debug-exit,iosize=9", "isa-debug-exit,iobase=0xffff,iosize=2",
         "isa-debug-exit,color=red", "isa-debug-exit,iobase", "isa-debug-exit,iobase=zz",
-        "pc-testdev,x=1", "", ",",
+        "pc-testdev,x=1", "", ",", "virtio-rng-device,max-bytes=1",
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
         g_test_message("-device '%s'", bad[i]);
         g_assert_cmpint(parse(&cfg, "-device", bad[i], NULL), ==, OPTIONS_USAGE);
     }
     g_assert_cmpint(parse(&cfg, "-device", "virtio-blk-device", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-device", "virtio-rng-device", "-device", "virtio-rng-device",
+                          NULL), ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_virtio, ==, 2);
+    g_assert_cmpint(cfg.virtio[1], ==, VM_VIRTIO_RNG);
     g_assert_cmpint(parse(&cfg, "-device", "virtio-net-pci,netdev=n0", NULL), ==,
                     OPTIONS_MISSING);
 }
