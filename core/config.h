@@ -14,8 +14,22 @@ struct debug_exit_config {
     uint16_t iosize;
 };
 
-/* virtio devices from -device, in command-line order. */
-enum vm_virtio_kind { VM_VIRTIO_RNG };
+/* A -drive: a raw image file. */
+struct vm_drive_config {
+    const char *file;
+    const char *id;     /* id=, or NULL */
+    bool readonly;
+};
+#define CONFIG_MAX_DRIVES 8
+
+/* virtio devices, in command-line order: -device virtio-*-device, -drive if=virtio. */
+enum vm_virtio_kind { VM_VIRTIO_RNG, VM_VIRTIO_BLK };
+struct vm_virtio_config {
+    enum vm_virtio_kind kind;
+    int drive;            /* virtio-blk: index into drives, once resolved */
+    const char *drive_id; /* virtio-blk from -device: drive=ID, resolved after parsing */
+    const char *serial;   /* virtio-blk: serial=, what the guest reads as the disk's ID */
+};
 #define CONFIG_MAX_VIRTIO 8
 
 struct vm_config {
@@ -32,8 +46,10 @@ struct vm_config {
     bool no_reboot;       /* -no-reboot */
     struct debug_exit_config debug_exit; /* -device isa-debug-exit */
     bool pc_testdev;      /* -device pc-testdev */
-    enum vm_virtio_kind virtio[CONFIG_MAX_VIRTIO]; /* -device virtio-*-device */
+    struct vm_virtio_config virtio[CONFIG_MAX_VIRTIO];
     unsigned nr_virtio;
+    struct vm_drive_config drives[CONFIG_MAX_DRIVES]; /* -drive */
+    unsigned nr_drives;
     uint32_t log_mask;    /* -d */
     const char *log_file; /* -D */
     bool tcg_one_insn_per_tb; /* -accel tcg,one-insn-per-tb=on or -singlestep */

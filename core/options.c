@@ -299,11 +299,36 @@ static void print_devices(void)
            "virtio-rng-device  virtio entropy source fed by getrandom() (-M virt)\n");
 }
 
+static enum options_result add_virtio(struct vm_config *cfg, const char *opt,
+                                      struct vm_virtio_config dev)
+{
+    if (cfg->nr_virtio == CONFIG_MAX_VIRTIO)
+        return usage_error(opt, "at most %d virtio devices", CONFIG_MAX_VIRTIO);
+    cfg->virtio[cfg->nr_virtio++] = dev;
+    return OPTIONS_RUN;
+}
+
+/* -device virtio-blk-device,drive=ID: the drive is looked up once every option is read. */
+static enum options_result opt_device_virtio_blk(struct vm_config *cfg, const char *opt,
+                                                 const char *arg, const struct kv_list *l)
+{
+    static const char *const keys[] = {"", "drive", "serial", NULL};
+    const char *drive = kv_get(l, "drive"), *serial = kv_get(l, "serial");
+
+    if (kv_unknown(l, keys))
+        return usage_error(opt, "'%s': virtio-blk-device takes drive=ID and serial=S", arg);
+    if (!drive)
+        return usage_error(opt, "'%s': virtio-blk-device needs drive=ID (from -drive "
+                                "if=none,id=ID,file=...)", arg);
+    return add_virtio(cfg, opt, (struct vm_virtio_config){
+                                    VM_VIRTIO_BLK, -1, g_intern_string(drive),
+                                    serial ? g_intern_string(serial) : NULL});
+}
+
 static enum options_result opt_device(struct vm_config *cfg, const char *opt, const char *arg)
 {
     static const char *const later[] = {
-        "virtio-blk-device", "virtio-net-device", "virtio-serial-device",
-        "virtio-blk-pci", "virtio-net-pci", "virtio-rng-pci", "virtconsole", NULL,
+        "virtio-net-device", "virtio-serial-device", "virtio-blk-pci", "virtio-net-pci", "virtio-rng-pci", "virtconsole", NULL,
     };
     static const char *const testdev_keys[] = {"", NULL};
     struct kv_list l;
@@ -325,7 +350,9 @@ static enum options_result opt_device(struct vm_config *cfg, const char *opt, co
         else if (cfg->nr_virtio == CONFIG_MAX_VIRTIO)
             r = usage_error(opt, "at most %d virtio devices", CONFIG_MAX_VIRTIO);
         else
-            cfg->virtio[cfg->nr_virtio++] = VM_VIRTIO_RNG;
+            r = add_virtio(cfg, opt, (struct vm_virtio_config){VM_VIRTIO_RNG, -1, NULL, NULL});
+    } else if (strcmp(name, "virtio-blk-device") == 0) {
+        r = opt_device_virtio_blk(cfg, opt, arg, &l);
     } else if (strcmp(name, "pc-testdev") == 0) {
         if (kv_unknown(&l, testdev_keys))
             r = usage_error(opt, "pc-testdev takes no properties ('%s')", arg);
@@ -435,6 +462,73 @@ static enum options_result opt_gdb(struct vm_config *c, const char *o, const cha
     return not_built(o, "the gdb stub");
 }
 
+/* -drive file=F[,format=raw][,if=virtio|none][,readonly=on][,id=ID][,serial=S] */
+static enum options_result opt_drive(struct vm_config *cfg, const char *opt, const char *arg)
+{
+    static const char *const keys[] = {"file", "format", "if", "readonly", "id", NULL};
+    struct kv_list l;
+    enum options_result r = OPTIONS_RUN;
+
+    if (kv_parse(arg, &l) < 0 || kv_unknown(&l, keys)) {
+        r = usage_error(opt, "'%s': -drive takes file=, format=raw, if=virtio|none, "
+                             "readonly=on|off and id= (serial= goes on -device)", arg);
+        goto out;
+    }
+    const char *file = kv_get(&l, "file"), *format = kv_get(&l, "format");
+    const char *iface = kv_get(&l, "if"), *ro = kv_get(&l, "readonly");
+    if (!file || !*file) {
+        r = usage_error(opt, "'%s': file= names the image", arg);
+    } else if (format && strcmp(format, "raw") != 0) {
+        r = not_built(opt, "image formats other than raw (format=raw)");
+    } else if (iface && strcmp(iface, "virtio") != 0 && strcmp(iface, "none") != 0) {
+        r = not_built(opt, "drive interfaces other than if=virtio and if=none");
+    } else if (ro && strcmp(ro, "on") != 0 && strcmp(ro, "off") != 0) {
+        r = usage_error(opt, "'%s': readonly= takes on or off", arg);
+    } else if (cfg->nr_drives == CONFIG_MAX_DRIVES) {
+        r = usage_error(opt, "at most %d drives", CONFIG_MAX_DRIVES);
+    } else {
+        const char *id = kv_get(&l, "id");
+        int index = (int)cfg->nr_drives++;
+        cfg->drives[index] = (struct vm_drive_config){
+            g_intern_string(file), id ? g_intern_string(id) : NULL, ro && strcmp(ro, "on") == 0};
+        /* QEMU's default interface is the board's disk controller; here that is virtio. */
+        if (!iface || strcmp(iface, "virtio") == 0)
+            r = add_virtio(cfg, opt,
+                           (struct vm_virtio_config){VM_VIRTIO_BLK, index, NULL, NULL});
+    }
+out:
+    kv_free(&l);
+    return r;
+}
+
+/* Connects each -device virtio-blk-device,drive=ID to its -drive, once all are read. */
+static enum options_result resolve_drives(struct vm_config *cfg)
+{
+    bool used[CONFIG_MAX_DRIVES] = {false};
+
+    for (unsigned i = 0; i < cfg->nr_virtio; i++) {
+        struct vm_virtio_config *v = &cfg->virtio[i];
+        if (v->kind != VM_VIRTIO_BLK)
+            continue;
+        for (unsigned d = 0; v->drive < 0 && d < cfg->nr_drives; d++)
+            if (cfg->drives[d].id && strcmp(cfg->drives[d].id, v->drive_id) == 0)
+                v->drive = (int)d;
+        if (v->drive < 0)
+            return usage_error("-device", "virtio-blk-device: no -drive has id=%s",
+                               v->drive_id);
+        if (used[v->drive])
+            return usage_error("-drive", "%s is attached to two devices",
+                               cfg->drives[v->drive].file);
+        used[v->drive] = true;
+    }
+    for (unsigned d = 0; d < cfg->nr_drives; d++)
+        if (!used[d])
+            return usage_error("-drive", "%s (if=none) is not attached to any device (add "
+                                         "-device virtio-blk-device,drive=%s)",
+                               cfg->drives[d].file, cfg->drives[d].id ? cfg->drives[d].id : "ID");
+    return OPTIONS_RUN;
+}
+
 static enum options_result opt_later_io(struct vm_config *c, const char *o, const char *a)
 {
     (void)c, (void)a;
@@ -497,7 +591,7 @@ static const struct option_def {
     {"vga", true, opt_none_only},    {"monitor", true, opt_none_only},
     {"d", true, opt_log},            {"D", true, opt_log_file},
     {"s", false, opt_gdb},           {"S", false, opt_gdb},
-    {"gdb", true, opt_gdb},          {"drive", true, opt_later_io},
+    {"gdb", true, opt_gdb},          {"drive", true, opt_drive},
     {"netdev", true, opt_later_io},  {"nic", true, opt_later_io},
     {"hda", true, opt_later_io},     {"cdrom", true, opt_later_io},
     {"h", false, opt_help},          {"help", false, opt_help},
@@ -547,7 +641,8 @@ enum options_result options_parse(int argc, char **argv, struct vm_config *cfg)
         if (r != OPTIONS_RUN)
             return r;
     }
-    return OPTIONS_RUN; /* without -accel, cfg->accel stays NULL: the board's default */
+    /* without -accel, cfg->accel stays NULL: the board's default */
+    return resolve_drives(cfg);
 }
 
 int options_exit_status(enum options_result r)

@@ -17,6 +17,7 @@
 #include "hw/misc/sifive_test.h"
 #include "hw/timer/aclint.h"
 #include "hw/virtio/virtio_mmio.h"
+#include "hw/virtio/virtio_blk.h"
 #include "hw/virtio/virtio_rng.h"
 #include "machine/machine.h"
 #include "machine/virt/virt_fdt.h"
@@ -62,19 +63,27 @@ static int virt_register(struct io_bus *bus, uint64_t base, uint64_t size, io_ha
 /* Slot i holds the i-th -device virtio-*-device; the rest stay empty. */
 static int virt_fill_virtio_slot(struct machine *m, struct virt_board *v, unsigned i)
 {
-    const struct virtio_device_ops *ops = NULL;
+    const struct vm_virtio_config *dev = &m->cfg->virtio[i];
+    struct irq_line irq = irq_line_make(&v->plic.chip, VIRT_VIRTIO_IRQ + i);
 
-    switch (m->cfg->virtio[i]) {
+    switch (dev->kind) {
     case VM_VIRTIO_RNG:
-        ops = &virtio_rng_ops;
-        v->virtio_dev[i] = calloc(1, sizeof(struct virtio_rng));
-        break;
+        if (!(v->virtio_dev[i] = calloc(1, sizeof(struct virtio_rng))))
+            return -ENOMEM;
+        virtio_mmio_init(&v->virtio[i], v->virtio_names[i], &virtio_rng_ops, v->virtio_dev[i],
+                         &m->mem, irq);
+        return 0;
+    case VM_VIRTIO_BLK: {
+        const struct vm_drive_config *d = &m->cfg->drives[dev->drive];
+        struct virtio_blk *b = calloc(1, sizeof(*b));
+        if (!(v->virtio_dev[i] = b))
+            return -ENOMEM;
+        virtio_mmio_init(&v->virtio[i], v->virtio_names[i], virtio_blk_ops_for(d->readonly), b,
+                         &m->mem, irq);
+        return virtio_blk_init(b, d->file, d->readonly, dev->serial, &v->virtio[i]);
     }
-    if (!v->virtio_dev[i])
-        return -ENOMEM;
-    virtio_mmio_init(&v->virtio[i], v->virtio_names[i], ops, v->virtio_dev[i], &m->mem,
-                     irq_line_make(&v->plic.chip, VIRT_VIRTIO_IRQ + i));
-    return 0;
+    }
+    return -EINVAL;
 }
 
 /* QEMU's eight virtio-mmio transports. */
@@ -84,8 +93,9 @@ static int virt_create_virtio_slots(struct machine *m, struct virt_board *v)
         uint64_t base = VIRT_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE;
         snprintf(v->virtio_names[i], sizeof(v->virtio_names[i]), "virtio-mmio@%" PRIx64, base);
         if (i < m->cfg->nr_virtio) {
-            if (virt_fill_virtio_slot(m, v, i) < 0)
-                return -ENOMEM;
+            int ret = virt_fill_virtio_slot(m, v, i);
+            if (ret < 0)
+                return ret;
         } else {
             virtio_mmio_init_empty(&v->virtio[i], v->virtio_names[i]);
         }
@@ -256,8 +266,11 @@ static void virt_destroy(struct machine *m)
     riscv_set_time_source(NULL);
     chardev_close(&v->serial_chr);
     virt_loader_free(&v->loader);
-    for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++)
+    for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
+        if (v->virtio_dev[i] && m->cfg->virtio[i].kind == VM_VIRTIO_BLK)
+            virtio_blk_destroy(v->virtio_dev[i]);
         free(v->virtio_dev[i]);
+    }
     free(v->fdt);
     free(v);
     m->board_state = NULL;

@@ -74,7 +74,7 @@ HIDE_KVM = {
 }
 SKIP = 77
 # Cases with a valid kernel whose error is about the machine, not the file.
-ABOUT_THE_MACHINE = {"virt-kvm-cannot", "virt-smp-not-built"}
+ABOUT_THE_MACHINE = {"virt-kvm-cannot", "virt-smp-not-built", "drive-missing"}
 
 
 # name: (file contents or None, extra args, expected status, substrings stderr must hold)
@@ -120,7 +120,15 @@ def cases(guest_dir):
                                ["-kernel /dev/null", "not a regular file"]),
         "virtio-on-pc-not-built": (None, ["-device", "virtio-rng-device", "-kernel", hello], 1,
                                    ["virtio devices on the pc machine are not built yet"]),
-        "drive-not-built": (None, ["-drive", "file=disk.img"], 1, ["-drive", "not built yet"]),
+        "drive-qcow2-not-built": (None, ["-drive", "file=disk.qcow2,format=qcow2"], 1,
+                                  ["-drive", "raw", "not built yet"]),
+        "drive-missing": (riscv_elf64(), ["-M", "virt", "-bios", "none", "-drive",
+                                          "file=/nonexistent/disk.img,if=virtio"], 1,
+                          ["-drive file=/nonexistent/disk.img", "No such file"]),
+        "drive-not-attached": (None, ["-drive", "file=disk.img,if=none,id=d0"], 2,
+                               ["not attached", "-device virtio-blk-device,drive=d0"]),
+        "drive-on-pc-not-built": (None, ["-drive", "file=disk.img", "-kernel", hello], 1,
+                                  ["virtio devices on the pc machine are not built yet"]),
         "gdb-not-built": (None, ["-s"], 1, ["-s", "not built yet"]),
         "bios-not-built": (None, ["-bios", "bios.bin", "-kernel", hello], 1,
                            ["-bios", "not built yet"]),

@@ -13,7 +13,9 @@ import argparse
 import hashlib
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -173,7 +175,91 @@ def case_virtio_rng(s, assets):
     expect(status == 0, "kestrel's exit status after poweroff -f", status)
 
 
-# name: (function, firmware, extra arguments)
+DISK_SECTORS = 16384  # an 8 MiB image
+DISK_SEED_SECTOR = 8  # where the host puts its pattern
+GUEST_WRITE_SECTOR = 100  # where the guest writes its own
+
+
+def disk_pattern(n):
+    """Bytes nobody would find by chance: the host's pattern for the guest to read."""
+    return b"".join(hashlib.sha256(b"kestrel-disk-%d" % i).digest() for i in range(n // 32))
+
+
+def make_disk(tmp):
+    path = os.path.join(tmp, "disk.img")
+    with open(path, "wb") as f:
+        f.truncate(DISK_SECTORS * 512)
+        f.seek(DISK_SEED_SECTOR * 512)
+        f.write(disk_pattern(64 * 1024))
+    return path
+
+
+def virtio_blk_args(tmp):
+    return ["-drive", f"file={make_disk(tmp)},format=raw,if=none,id=d0",
+            "-device", "virtio-blk-device,drive=d0,serial=KSTL-DISK-0001"]
+
+
+def virtio_blk_ro_args(tmp):
+    return ["-drive", f"file={make_disk(tmp)},format=raw,if=virtio,readonly=on"]
+
+
+def load_virtio_blk(s):
+    check_run(s, "dmesg -n 1")  # kernel messages would land in the middle of command output
+    check_run(s, "insmod /lib/modules/kestrel/virtio_mmio.ko")
+    check_run(s, "insmod /lib/modules/kestrel/virtio_blk.ko")
+    got = check_run(s, "cat /sys/block/vda/size")
+    expect(got == str(DISK_SECTORS), "/sys/block/vda/size (sectors)", got)
+
+
+def case_virtio_blk(s, assets, tmp):
+    """Debian's virtio_blk module reads what the host put in the image, writes and syncs,
+    and the host finds the guest's bytes in the image after kestrel exits."""
+    boot(s)
+    load_virtio_blk(s)
+    expect(check_run(s, "cat /sys/block/vda/serial") == "KSTL-DISK-0001", "the disk's serial",
+           "")
+    expect(check_run(s, "cat /sys/block/vda/ro") == "0", "/sys/block/vda/ro", "")
+    want = hashlib.sha256(disk_pattern(64 * 1024)).hexdigest()
+    got = check_run(s, f"dd if=/dev/vda bs=512 skip={DISK_SEED_SECTOR} count=128 2>/dev/null"
+                       " | sha256sum")
+    expect(got.split()[0] == want, f"sha256 of the host's 64 KiB pattern (want {want})", got)
+    # 1 MiB of the guest's own bytes, in 4 KiB writes through the page cache, then sync.
+    check_run(s, f"yes kestrel-guest-wrote-this | head -c 1048576 | dd of=/dev/vda bs=4096 "
+                 f"seek={GUEST_WRITE_SECTOR // 8} conv=fsync 2>/dev/null")
+    check_run(s, "sync")
+    got = check_run(s, "echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vda bs=4096 "
+                       f"skip={GUEST_WRITE_SECTOR // 8} count=256 2>/dev/null | sha256sum")
+    want_guest = hashlib.sha256((b"kestrel-guest-wrote-this\n" * 50000)[:1048576]).hexdigest()
+    expect(got.split()[0] == want_guest, "sha256 of the guest's 1 MiB, read back", got)
+    s.send("poweroff -f\r")
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+    with open(os.path.join(tmp, "disk.img"), "rb") as f:
+        f.seek(GUEST_WRITE_SECTOR // 8 * 4096)
+        on_disk = hashlib.sha256(f.read(1048576)).hexdigest()
+    expect(on_disk == want_guest, "sha256 of the guest's 1 MiB in the image on the host",
+           on_disk)
+
+
+def case_virtio_blk_readonly(s, assets, tmp):
+    """readonly=on: the guest sees a read-only disk, writes fail, the image is unchanged."""
+    boot(s)
+    load_virtio_blk(s)
+    expect(check_run(s, "cat /sys/block/vda/ro") == "1", "/sys/block/vda/ro", "")
+    want = hashlib.sha256(disk_pattern(64 * 1024)).hexdigest()
+    got = check_run(s, f"dd if=/dev/vda bs=512 skip={DISK_SEED_SECTOR} count=128 2>/dev/null"
+                       " | sha256sum")
+    expect(got.split()[0] == want, "sha256 of the host's pattern", got)
+    out, status = s.run("echo x | dd of=/dev/vda bs=512 seek=1 conv=fsync", CMD_TIMEOUT)
+    expect(status != 0, "dd to a read-only disk fails", out)
+    s.send("poweroff -f\r")
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+    with open(os.path.join(tmp, "disk.img"), "rb") as f:
+        expect(f.read(4096) == bytes(4096), "the image's first 4 KiB, untouched", "")
+
+
+# name: (function, firmware, extra arguments: a list, or a function of a scratch directory)
 CASES = {
     "shell": (case_shell, "fw_jump.bin", []),
     "exit-status": (case_exit_status, "fw_jump.bin", []),
@@ -182,6 +268,8 @@ CASES = {
     "reboot": (case_reboot, "fw_jump.bin", []),
     "no-reboot": (case_no_reboot, "fw_jump.bin", ["-no-reboot"]),
     "virtio-rng": (case_virtio_rng, "fw_jump.bin", ["-device", "virtio-rng-device"]),
+    "virtio-blk": (case_virtio_blk, "fw_jump.bin", virtio_blk_args),
+    "virtio-blk-readonly": (case_virtio_blk_readonly, "fw_jump.bin", virtio_blk_ro_args),
 }
 
 
@@ -201,11 +289,16 @@ def main():
     fn, bios, extra = CASES[args.case]
     assets = asset_dir()
     vmm = args.vmm or os.path.join(args.build_dir, "kestrel")
-    cmd = vmm_command(vmm, assets, bios=bios, extra=extra)
+    tmp = tempfile.mkdtemp(prefix="kestrel-linux-")
+    takes_tmp = callable(extra)
+    cmd = vmm_command(vmm, assets, bios=bios, extra=extra(tmp) if takes_tmp else extra)
     print("$ " + " ".join(cmd), flush=True)
     s = GuestSession(cmd)
     try:
-        fn(s, assets)
+        if takes_tmp:
+            fn(s, assets, tmp)
+        else:
+            fn(s, assets)
     except (GuestError, CheckFailed) as e:
         print(f"FAIL: {args.case}: {e}", flush=True)
         if isinstance(e, CheckFailed):
@@ -213,6 +306,7 @@ def main():
         return 1
     finally:
         s.close()
+        shutil.rmtree(tmp, ignore_errors=True)
     print(f"ok: {args.case} ({s.elapsed():.1f} s)")
     return 0
 

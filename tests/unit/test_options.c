@@ -218,20 +218,64 @@ static void test_device(void)
         g_test_message("-device '%s'", bad[i]);
         g_assert_cmpint(parse(&cfg, "-device", bad[i], NULL), ==, OPTIONS_USAGE);
     }
-    g_assert_cmpint(parse(&cfg, "-device", "virtio-blk-device", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-device", "virtio-net-device", NULL), ==, OPTIONS_MISSING);
     g_assert_cmpint(parse(&cfg, "-device", "virtio-rng-device", "-device", "virtio-rng-device",
                           NULL), ==, OPTIONS_RUN);
     g_assert_cmpuint(cfg.nr_virtio, ==, 2);
-    g_assert_cmpint(cfg.virtio[1], ==, VM_VIRTIO_RNG);
+    g_assert_cmpint(cfg.virtio[1].kind, ==, VM_VIRTIO_RNG);
     g_assert_cmpint(parse(&cfg, "-device", "virtio-net-pci,netdev=n0", NULL), ==,
                     OPTIONS_MISSING);
+}
+
+static void test_drive(void)
+{
+    struct vm_config cfg;
+
+    /* -drive if=virtio (the default interface) makes its own virtio-blk device. */
+    g_assert_cmpint(parse(&cfg, "-drive", "file=a.img,format=raw,readonly=on", NULL), ==,
+                    OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_drives, ==, 1);
+    g_assert_cmpstr(cfg.drives[0].file, ==, "a.img");
+    g_assert_true(cfg.drives[0].readonly);
+    g_assert_cmpuint(cfg.nr_virtio, ==, 1);
+    g_assert_cmpint(cfg.virtio[0].kind, ==, VM_VIRTIO_BLK);
+    g_assert_cmpint(cfg.virtio[0].drive, ==, 0);
+
+    /* if=none with an id, attached by -device in either order. */
+    g_assert_cmpint(parse(&cfg, "-device", "virtio-blk-device,drive=d1,serial=S1", "-drive",
+                          "file=b.img,if=none,id=d1", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_virtio, ==, 1);
+    g_assert_cmpint(cfg.virtio[0].drive, ==, 0);
+    g_assert_cmpstr(cfg.virtio[0].serial, ==, "S1");
+    g_assert_false(cfg.drives[0].readonly);
+
+    static const char *const usage[][4] = {
+        {"-drive", "format=raw", NULL, NULL},                          /* no file */
+        {"-drive", "file=a.img,readonly=maybe", NULL, NULL},
+        {"-drive", "file=a.img,cache=none", NULL, NULL},               /* not a key we take */
+        {"-drive", "file=a.img,if=none,id=x", NULL, NULL},             /* attached to nothing */
+        {"-device", "virtio-blk-device,drive=nope", NULL, NULL},       /* no such drive */
+        {"-device", "virtio-blk-device", NULL, NULL},                  /* no drive= */
+        {"-drive", "file=a.img,if=none,id=x", "-device", "virtio-blk-device,drive=x,foo=1"},
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(usage); i++) {
+        g_test_message("%s %s", usage[i][0], usage[i][1]);
+        g_assert_cmpint(parse(&cfg, usage[i][0], usage[i][1], usage[i][2], usage[i][3], NULL),
+                        ==, OPTIONS_USAGE);
+    }
+    /* One drive, two devices. */
+    g_assert_cmpint(parse(&cfg, "-drive", "file=a.img,if=none,id=x", "-device",
+                          "virtio-blk-device,drive=x", "-device", "virtio-blk-device,drive=x",
+                          NULL), ==, OPTIONS_USAGE);
 }
 
 static void test_missing_features(void)
 {
     struct vm_config cfg;
 
-    g_assert_cmpint(parse(&cfg, "-drive", "x", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-drive", "file=d.qcow2,format=qcow2", NULL), ==,
+                    OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-drive", "file=d.img,if=ide", NULL), ==, OPTIONS_MISSING);
     g_assert_cmpint(parse(&cfg, "-netdev", "user,id=n0", NULL), ==, OPTIONS_MISSING);
     g_assert_cmpint(parse(&cfg, "-s", NULL), ==, OPTIONS_MISSING);
     g_assert_cmpint(parse(&cfg, "-S", NULL), ==, OPTIONS_MISSING);
@@ -291,6 +335,7 @@ int main(int argc, char **argv)
     g_test_add_func("/options/smp", test_smp);
     g_test_add_func("/options/accel", test_accel);
     g_test_add_func("/options/device", test_device);
+    g_test_add_func("/options/drive", test_drive);
     g_test_add_func("/options/missing_features", test_missing_features);
     g_test_add_func("/options/log_items", test_log_items);
     g_test_add_func("/options/log_parse_mask", test_log_parse_mask);
