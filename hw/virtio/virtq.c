@@ -164,9 +164,13 @@ int virtq_pop(struct virtq *vq, const struct guest_memory *mem, struct virtq_cha
     uint16_t avail_idx = load16(vq->avail + 2);
     /* Empty: ask for a notification at the next entry, then look once more, since the
      * driver may have added one before it could see the request. */
-    if (avail_idx == vq->last_avail && !virtq_arm_notify(vq))
-        return 0;
-    avail_idx = load16(vq->avail + 2);
+    if (avail_idx == vq->last_avail) {
+        if (!virtq_arm_notify(vq))
+            return 0;
+        avail_idx = load16(vq->avail + 2);
+        if (avail_idx == vq->last_avail)
+            return 0; /* the driver moved the index and back: still nothing offered */
+    }
     if ((uint16_t)(avail_idx - vq->last_avail) > vq->num)
         return fail(vq, "avail->idx ran more than a queue's worth ahead", -EIO);
     uint16_t head = load16(vq->avail + AVAIL_RING + 2u * (vq->last_avail % vq->num));
