@@ -100,7 +100,9 @@ static void tcg_run_blocks(struct tcg_cpu *cpu)
         struct tb *tb = tb_find(cpu);
         if (tb_flush_count() != flushes)
             last = NULL; /* finding tb emptied the cache: the block we came from is gone */
-        if (last && !cpu->nochain)
+        /* Chained jumps stay inside one guest page: another page may map elsewhere the
+         * next time (frontends already leave such jumps to the inline lookup). */
+        if (last && !cpu->nochain && ((last->pc ^ tb->pc) >> cpu->fe->page_bits) == 0)
             tb_add_jump(last, last_slot, tb);
         if (log_enabled(LOG_EXEC))
             tcg_log_exec(cpu, tb);

@@ -44,34 +44,12 @@ static uint64_t blk_config_read(void *dev, uint64_t off, unsigned size)
 
 /* ---- one request ---- */
 
-/* iovecs over bytes [off, off + len) of the chain's readable or writable buffers. */
-static int chain_iov(const struct virtq_chain *c, bool writable, uint64_t off, uint64_t len,
-                     struct iovec *iov)
-{
-    int n = 0;
-
-    for (unsigned i = 0; i < c->nsegs && len; i++) {
-        const struct virtq_seg *s = &c->seg[i];
-        if (s->device_writes != writable)
-            continue;
-        if (off >= s->len) {
-            off -= s->len;
-            continue;
-        }
-        uint64_t take = s->len - off < len ? s->len - off : len;
-        iov[n++] = (struct iovec){s->host + off, (size_t)take};
-        len -= take;
-        off = 0;
-    }
-    return n;
-}
-
 /* Moves len bytes at byte offset pos between the file and the chain, all of it or fail. */
 static bool blk_rw(struct virtio_blk *b, const struct virtq_chain *c, bool is_read,
                    uint64_t data_off, uint64_t len, uint64_t pos)
 {
     struct iovec iov[VIRTQ_MAX_SEGS];
-    int n = chain_iov(c, is_read, data_off, len, iov);
+    int n = (int)virtq_chain_iov(c, is_read, data_off, len, iov);
 
     while (len) {
         ssize_t done = is_read ? preadv(b->fd, iov, n, (off_t)pos)

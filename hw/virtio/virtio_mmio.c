@@ -93,10 +93,9 @@ static void set_queue_ready(struct virtio_mmio *t, uint32_t ready)
     if (!vq)
         return;
     if (!ready) {
-        uint16_t num = vq->num;
-        uint64_t d = vq->desc_gpa, a = vq->avail_gpa, u = vq->used_gpa;
-        virtq_reset(vq);
-        *vq = (struct virtq){.num = num, .desc_gpa = d, .avail_gpa = a, .used_gpa = u};
+        /* Stop using the queue; the driver's size and addresses stay for it to change. */
+        *vq = (struct virtq){.num = vq->num, .desc_gpa = vq->desc_gpa,
+                             .avail_gpa = vq->avail_gpa, .used_gpa = vq->used_gpa};
         t->queue_ready[t->queue_sel] = false;
         return;
     }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "core/memory.h"
 
@@ -221,12 +222,12 @@ bool virtq_arm_notify(struct virtq *vq)
     return load16(vq->avail + 2) != vq->last_avail;
 }
 
-static size_t chain_copy(const struct virtq_chain *c, bool writable, uint64_t off, uint8_t *buf,
-                         size_t len, bool to_guest)
+unsigned virtq_chain_iov(const struct virtq_chain *c, bool writable, uint64_t off,
+                         uint64_t len, struct iovec *iov)
 {
-    size_t done = 0;
+    unsigned n = 0;
 
-    for (unsigned i = 0; i < c->nsegs && done < len; i++) {
+    for (unsigned i = 0; i < c->nsegs && len; i++) {
         const struct virtq_seg *s = &c->seg[i];
         if (s->device_writes != writable)
             continue;
@@ -234,13 +235,27 @@ static size_t chain_copy(const struct virtq_chain *c, bool writable, uint64_t of
             off -= s->len;
             continue;
         }
-        size_t n = s->len - off < len - done ? (size_t)(s->len - off) : len - done;
-        if (to_guest)
-            memcpy(s->host + off, buf + done, n);
-        else
-            memcpy(buf + done, s->host + off, n);
-        done += n;
+        uint64_t take = s->len - off < len ? s->len - off : len;
+        iov[n++] = (struct iovec){s->host + off, (size_t)take};
+        len -= take;
         off = 0;
+    }
+    return n;
+}
+
+static size_t chain_copy(const struct virtq_chain *c, bool writable, uint64_t off, uint8_t *buf,
+                         size_t len, bool to_guest)
+{
+    struct iovec iov[VIRTQ_MAX_SEGS];
+    unsigned n = virtq_chain_iov(c, writable, off, len, iov);
+    size_t done = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (to_guest)
+            memcpy(iov[i].iov_base, buf + done, iov[i].iov_len);
+        else
+            memcpy(buf + done, iov[i].iov_base, iov[i].iov_len);
+        done += iov[i].iov_len;
     }
     return done;
 }

@@ -86,6 +86,11 @@ bool virtq_should_notify(struct virtq *vq);
  */
 bool virtq_arm_notify(struct virtq *vq);
 
+struct iovec;
+/* iovecs (at most VIRTQ_MAX_SEGS) over bytes [off, off + len) of the chain's readable or
+ * writable buffers; returns how many. */
+unsigned virtq_chain_iov(const struct virtq_chain *c, bool writable, uint64_t off,
+                         uint64_t len, struct iovec *iov);
 /* Copies up to len bytes out of the chain's readable buffers, from byte offset off. */
 size_t virtq_chain_read(const struct virtq_chain *c, uint64_t off, void *dst, size_t len);
 /* Copies into the chain's writable buffers, from byte offset off (counted in those only). */

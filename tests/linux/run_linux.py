@@ -40,6 +40,13 @@ def boot(s):
     s.wait_for(PROMPT, BOOT_TIMEOUT)
 
 
+def power_off(s):
+    """poweroff -f at the shell: kestrel must end with status 0."""
+    s.send("poweroff -f\r")
+    status = s.finish(CMD_TIMEOUT)
+    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+
+
 def check_run(s, command, want_status=0):
     out, status = s.run(command, CMD_TIMEOUT)
     expect(status == want_status, f"`{command}` exit status (want {want_status})", status)
@@ -128,9 +135,7 @@ def case_fw_dynamic(s, assets):
     boot(s)
     expect(b"Domain0 Next Address        : 0x0000000080200000" in s.output,
            "OpenSBI's next-stage address", "")
-    s.send("poweroff -f\r")
-    status = s.finish(CMD_TIMEOUT)
-    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+    power_off(s)
 
 
 def case_reboot(s, assets):
@@ -141,9 +146,7 @@ def case_reboot(s, assets):
     boot(s)
     out, status = s.run("cat /proc/uptime", CMD_TIMEOUT)
     expect(status == 0 and float(out.split()[0]) < 60, "uptime after the reboot", out)
-    s.send("poweroff -f\r")
-    status = s.finish(CMD_TIMEOUT)
-    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+    power_off(s)
 
 
 def case_no_reboot(s, assets):
@@ -170,9 +173,7 @@ def case_virtio_rng(s, assets):
     for r in reads:
         expect(len(r) == 128 and r != "00" * 64, "64 bytes from /dev/hwrng, in hex", r)
     expect(reads[0] != reads[1], "two reads of /dev/hwrng differ", reads)
-    s.send("poweroff -f\r")
-    status = s.finish(CMD_TIMEOUT)
-    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+    power_off(s)
 
 
 DISK_SECTORS = 16384  # an 8 MiB image
@@ -231,9 +232,7 @@ def case_virtio_blk(s, assets, tmp):
                        f"skip={GUEST_WRITE_SECTOR // 8} count=256 2>/dev/null | sha256sum")
     want_guest = hashlib.sha256((b"kestrel-guest-wrote-this\n" * 50000)[:1048576]).hexdigest()
     expect(got.split()[0] == want_guest, "sha256 of the guest's 1 MiB, read back", got)
-    s.send("poweroff -f\r")
-    status = s.finish(CMD_TIMEOUT)
-    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+    power_off(s)
     with open(os.path.join(tmp, "disk.img"), "rb") as f:
         f.seek(GUEST_WRITE_SECTOR // 8 * 4096)
         on_disk = hashlib.sha256(f.read(1048576)).hexdigest()
@@ -252,9 +251,7 @@ def case_virtio_blk_readonly(s, assets, tmp):
     expect(got.split()[0] == want, "sha256 of the host's pattern", got)
     out, status = s.run("echo x | dd of=/dev/vda bs=512 seek=1 conv=fsync", CMD_TIMEOUT)
     expect(status != 0, "dd to a read-only disk fails", out)
-    s.send("poweroff -f\r")
-    status = s.finish(CMD_TIMEOUT)
-    expect(status == 0, "kestrel's exit status after poweroff -f", status)
+    power_off(s)
     with open(os.path.join(tmp, "disk.img"), "rb") as f:
         expect(f.read(4096) == bytes(4096), "the image's first 4 KiB, untouched", "")
 
