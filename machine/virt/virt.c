@@ -16,9 +16,7 @@
 #include "hw/intc/plic.h"
 #include "hw/misc/sifive_test.h"
 #include "hw/timer/aclint.h"
-#include "hw/virtio/virtio_mmio.h"
-#include "hw/virtio/virtio_blk.h"
-#include "hw/virtio/virtio_rng.h"
+#include "hw/virtio/virtio_slot.h"
 #include "machine/machine.h"
 #include "machine/virt/virt_fdt.h"
 #include "machine/virt/virt_loader.h"
@@ -36,9 +34,7 @@ struct virt_board {
     struct plic plic;
     struct aclint aclint;
     struct sifive_test test;
-    struct virtio_mmio virtio[VIRT_VIRTIO_COUNT];
-    void *virtio_dev[VIRT_VIRTIO_COUNT]; /* the device model behind each filled slot */
-    char virtio_names[VIRT_VIRTIO_COUNT][24];
+    struct virtio_slot virtio[VIRT_VIRTIO_COUNT];
     struct virt_loader loader;
     void *fdt;
     size_t fdt_size;
@@ -60,47 +56,23 @@ static int virt_register(struct io_bus *bus, uint64_t base, uint64_t size, io_ha
     return ret;
 }
 
-/* Slot i holds the i-th -device virtio-*-device; the rest stay empty. */
-static int virt_fill_virtio_slot(struct machine *m, struct virt_board *v, unsigned i)
-{
-    const struct vm_virtio_config *dev = &m->cfg->virtio[i];
-    struct irq_line irq = irq_line_make(&v->plic.chip, VIRT_VIRTIO_IRQ + i);
-
-    switch (dev->kind) {
-    case VM_VIRTIO_RNG:
-        if (!(v->virtio_dev[i] = calloc(1, sizeof(struct virtio_rng))))
-            return -ENOMEM;
-        virtio_mmio_init(&v->virtio[i], v->virtio_names[i], &virtio_rng_ops, v->virtio_dev[i],
-                         &m->mem, irq);
-        return 0;
-    case VM_VIRTIO_BLK: {
-        const struct vm_drive_config *d = &m->cfg->drives[dev->drive];
-        struct virtio_blk *b = calloc(1, sizeof(*b));
-        if (!(v->virtio_dev[i] = b))
-            return -ENOMEM;
-        virtio_mmio_init(&v->virtio[i], v->virtio_names[i], virtio_blk_ops_for(d->readonly), b,
-                         &m->mem, irq);
-        return virtio_blk_init(b, d->file, d->readonly, dev->serial, &v->virtio[i]);
-    }
-    }
-    return -EINVAL;
-}
-
-/* QEMU's eight virtio-mmio transports. */
+/* QEMU's eight virtio-mmio transports: slot i holds the i-th virtio device, the rest stay
+ * empty. */
 static int virt_create_virtio_slots(struct machine *m, struct virt_board *v)
 {
     for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
+        struct virtio_slot *s = &v->virtio[i];
         uint64_t base = VIRT_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE;
-        snprintf(v->virtio_names[i], sizeof(v->virtio_names[i]), "virtio-mmio@%" PRIx64, base);
         if (i < m->cfg->nr_virtio) {
-            int ret = virt_fill_virtio_slot(m, v, i);
+            int ret = virtio_slot_create(s, base, m->cfg, i, &m->mem,
+                                         irq_line_make(&v->plic.chip, VIRT_VIRTIO_IRQ + i));
             if (ret < 0)
                 return ret;
         } else {
-            virtio_mmio_init_empty(&v->virtio[i], v->virtio_names[i]);
+            virtio_slot_init_empty(s, base);
         }
-        if (virt_register(&m->mmio, base, VIRTIO_MMIO_SIZE, virtio_mmio_io, &v->virtio[i],
-                          v->virtio_names[i]))
+        if (virt_register(&m->mmio, base, VIRTIO_MMIO_SIZE, virtio_mmio_io, &s->transport,
+                          s->name))
             return -EEXIST;
     }
     return 0;
@@ -250,7 +222,7 @@ static void virt_reset(struct machine *m)
 
     uart16550_reset(&v->uart);
     for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++)
-        virtio_mmio_reset(&v->virtio[i]);
+        virtio_slot_reset(&v->virtio[i]);
     plic_reset(&v->plic);
     aclint_reset(&v->aclint);
 }
@@ -266,11 +238,8 @@ static void virt_destroy(struct machine *m)
     riscv_set_time_source(NULL);
     chardev_close(&v->serial_chr);
     virt_loader_free(&v->loader);
-    for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
-        if (v->virtio_dev[i] && m->cfg->virtio[i].kind == VM_VIRTIO_BLK)
-            virtio_blk_destroy(v->virtio_dev[i]);
-        free(v->virtio_dev[i]);
-    }
+    for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++)
+        virtio_slot_destroy(&v->virtio[i]);
     free(v->fdt);
     free(v);
     m->board_state = NULL;

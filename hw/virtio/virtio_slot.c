@@ -1,0 +1,67 @@
+/* Building the device model behind a virtio-mmio slot; see virtio_slot.h. */
+#include "hw/virtio/virtio_slot.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hw/virtio/virtio_blk.h"
+#include "hw/virtio/virtio_rng.h"
+
+static void slot_name(struct virtio_slot *s, uint64_t base)
+{
+    snprintf(s->name, sizeof(s->name), "virtio-mmio@%" PRIx64, base);
+}
+
+void virtio_slot_init_empty(struct virtio_slot *s, uint64_t base)
+{
+    *s = (struct virtio_slot){0};
+    slot_name(s, base);
+    virtio_mmio_init_empty(&s->transport, s->name);
+}
+
+static int create_rng(struct virtio_slot *s, const struct guest_memory *mem, struct irq_line irq)
+{
+    if (!(s->dev = calloc(1, sizeof(struct virtio_rng))))
+        return -ENOMEM;
+    virtio_mmio_init(&s->transport, s->name, &virtio_rng_ops, s->dev, mem, irq);
+    return 0;
+}
+
+static int create_blk(struct virtio_slot *s, const struct vm_config *cfg,
+                      const struct guest_memory *mem, struct irq_line irq)
+{
+    const struct vm_drive_config *d = &cfg->drives[s->cfg->drive];
+    struct virtio_blk *b = calloc(1, sizeof(*b));
+
+    if (!(s->dev = b))
+        return -ENOMEM;
+    virtio_mmio_init(&s->transport, s->name, virtio_blk_ops_for(d->readonly), b, mem, irq);
+    return virtio_blk_init(b, d->file, d->readonly, s->cfg->serial, &s->transport);
+}
+
+int virtio_slot_create(struct virtio_slot *s, uint64_t base, const struct vm_config *cfg,
+                       unsigned index, const struct guest_memory *mem, struct irq_line irq)
+{
+    *s = (struct virtio_slot){.cfg = &cfg->virtio[index]};
+    slot_name(s, base);
+    switch (s->cfg->kind) {
+    case VM_VIRTIO_RNG: return create_rng(s, mem, irq);
+    case VM_VIRTIO_BLK: return create_blk(s, cfg, mem, irq);
+    }
+    return -EINVAL;
+}
+
+void virtio_slot_reset(struct virtio_slot *s)
+{
+    virtio_mmio_reset(&s->transport);
+}
+
+void virtio_slot_destroy(struct virtio_slot *s)
+{
+    if (s->dev && s->cfg && s->cfg->kind == VM_VIRTIO_BLK)
+        virtio_blk_destroy(s->dev);
+    free(s->dev);
+    s->dev = NULL;
+}
