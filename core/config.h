@@ -22,13 +22,37 @@ struct vm_drive_config {
 };
 #define CONFIG_MAX_DRIVES 8
 
+/* A hostfwd= rule of -netdev user: host address and port to guest address and port. */
+struct vm_hostfwd_config {
+    bool udp;
+    uint32_t host_addr;  /* IPv4, host byte order; 0 is any address */
+    uint16_t host_port;
+    uint32_t guest_addr; /* 0: the guest's DHCP address */
+    uint16_t guest_port;
+};
+#define CONFIG_MAX_HOSTFWD 16
+
+/* A -netdev user: libslirp user-mode networking with QEMU's addresses. */
+struct vm_netdev_config {
+    const char *id;
+    bool restricted; /* restrict=on: the guest reaches only the host's forwarded ports */
+    bool ipv6;       /* ipv6=off turns the IPv6 side off */
+    struct vm_hostfwd_config hostfwd[CONFIG_MAX_HOSTFWD];
+    unsigned nr_hostfwd;
+};
+#define CONFIG_MAX_NETDEVS 4
+
 /* virtio devices, in command-line order: -device virtio-*-device, -drive if=virtio. */
-enum vm_virtio_kind { VM_VIRTIO_RNG, VM_VIRTIO_BLK };
+enum vm_virtio_kind { VM_VIRTIO_RNG, VM_VIRTIO_BLK, VM_VIRTIO_NET };
 struct vm_virtio_config {
     enum vm_virtio_kind kind;
     int drive;            /* virtio-blk: index into drives, once resolved */
     const char *drive_id; /* virtio-blk from -device: drive=ID, resolved after parsing */
     const char *serial;   /* virtio-blk: serial=, what the guest reads as the disk's ID */
+    int netdev;           /* virtio-net: index into netdevs, once resolved */
+    const char *netdev_id;
+    bool has_mac;         /* virtio-net: mac= given; otherwise QEMU's 52:54:00:12:34:56 + n */
+    uint8_t mac[6];
 };
 #define CONFIG_MAX_VIRTIO 8
 
@@ -50,6 +74,8 @@ struct vm_config {
     unsigned nr_virtio;
     struct vm_drive_config drives[CONFIG_MAX_DRIVES]; /* -drive */
     unsigned nr_drives;
+    struct vm_netdev_config netdevs[CONFIG_MAX_NETDEVS]; /* -netdev */
+    unsigned nr_netdevs;
     uint32_t log_mask;    /* -d */
     const char *log_file; /* -D */
     bool tcg_one_insn_per_tb; /* -accel tcg,one-insn-per-tb=on or -singlestep */

@@ -4,9 +4,66 @@
 #include <glib-unix.h>
 #include <glib.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "core/chardev.h"
 #include "core/log.h"
+
+struct main_loop_event {
+    int fd;
+    unsigned watch;
+    main_loop_event_fn *fn;
+    void *opaque;
+};
+
+static gboolean main_loop_event_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+    struct main_loop_event *ev = opaque;
+    uint64_t count;
+    (void)cond;
+
+    if (read(fd, &count, sizeof(count)) == sizeof(count))
+        ev->fn(ev->opaque);
+    return G_SOURCE_CONTINUE;
+}
+
+struct main_loop_event *main_loop_event_new(main_loop_event_fn *fn, void *opaque)
+{
+    struct main_loop_event *ev = calloc(1, sizeof(*ev));
+
+    if (!ev)
+        return NULL;
+    ev->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (ev->fd < 0) {
+        free(ev);
+        return NULL;
+    }
+    ev->fn = fn;
+    ev->opaque = opaque;
+    ev->watch = g_unix_fd_add(ev->fd, G_IO_IN, main_loop_event_ready, ev);
+    return ev;
+}
+
+void main_loop_event_signal(struct main_loop_event *ev)
+{
+    uint64_t one = 1;
+
+    /* Only EAGAIN can fail here, when the counter is saturated: it is pending anyway. */
+    if (write(ev->fd, &one, sizeof(one)) < 0)
+        return;
+}
+
+void main_loop_event_free(struct main_loop_event *ev)
+{
+    if (!ev)
+        return;
+    g_source_remove(ev->watch);
+    close(ev->fd);
+    free(ev);
+}
 
 static void main_loop_wake(void *opaque)
 {

@@ -11,6 +11,7 @@
 
 #include "accel/accel.h"
 #include "core/log.h"
+#include "core/netopts.h"
 #include "machine/machine.h"
 
 #define MAX_RAM_SIZE (1ull << 40)
@@ -296,7 +297,9 @@ static void print_devices(void)
            "isa-debug-exit  iobase=PORT,iosize=N: a write of V exits with (V << 1) | 1\n"
            "pc-testdev      QEMU's x86 test device (ports 0xe0-0xeb, 0x2000; MMIO "
            "0xff000000)\n"
-           "virtio-rng-device  virtio entropy source fed by getrandom() (-M virt)\n");
+           "virtio-rng-device  virtio entropy source fed by getrandom() (-M virt)\n"
+           "virtio-blk-device  drive=ID[,serial=S]: a -drive if=none as a virtio disk\n"
+           "virtio-net-device  netdev=ID[,mac=MAC]: a NIC on a -netdev user network\n");
 }
 
 static enum options_result add_virtio(struct vm_config *cfg, const char *opt,
@@ -321,14 +324,36 @@ static enum options_result opt_device_virtio_blk(struct vm_config *cfg, const ch
         return usage_error(opt, "'%s': virtio-blk-device needs drive=ID (from -drive "
                                 "if=none,id=ID,file=...)", arg);
     return add_virtio(cfg, opt, (struct vm_virtio_config){
-                                    VM_VIRTIO_BLK, -1, g_intern_string(drive),
-                                    serial ? g_intern_string(serial) : NULL});
+                                    .kind = VM_VIRTIO_BLK, .drive = -1,
+                                    .drive_id = g_intern_string(drive),
+                                    .serial = serial ? g_intern_string(serial) : NULL});
+}
+
+/* -device virtio-net-device,netdev=ID[,mac=MAC]: the netdev is looked up after parsing. */
+static enum options_result opt_device_virtio_net(struct vm_config *cfg, const char *opt,
+                                                 const char *arg, const struct kv_list *l)
+{
+    static const char *const keys[] = {"", "netdev", "mac", NULL};
+    const char *netdev = kv_get(l, "netdev"), *mac = kv_get(l, "mac");
+    struct vm_virtio_config dev = {.kind = VM_VIRTIO_NET, .netdev = -1};
+
+    if (kv_unknown(l, keys))
+        return usage_error(opt, "'%s': virtio-net-device takes netdev=ID and mac=MAC", arg);
+    if (!netdev)
+        return usage_error(opt, "'%s': virtio-net-device needs netdev=ID (from -netdev "
+                                "user,id=ID)", arg);
+    if (mac && mac_parse(mac, dev.mac) < 0)
+        return usage_error(opt, "'%s': mac= takes six hex bytes such as 52:54:00:12:34:56, "
+                                "not a multicast address", arg);
+    dev.has_mac = mac != NULL;
+    dev.netdev_id = g_intern_string(netdev);
+    return add_virtio(cfg, opt, dev);
 }
 
 static enum options_result opt_device(struct vm_config *cfg, const char *opt, const char *arg)
 {
     static const char *const later[] = {
-        "virtio-net-device", "virtio-serial-device", "virtio-blk-pci", "virtio-net-pci", "virtio-rng-pci", "virtconsole", NULL,
+        "virtio-serial-device", "virtio-blk-pci", "virtio-net-pci", "virtio-rng-pci", "virtconsole", NULL,
     };
     static const char *const testdev_keys[] = {"", NULL};
     struct kv_list l;
@@ -350,9 +375,11 @@ static enum options_result opt_device(struct vm_config *cfg, const char *opt, co
         else if (cfg->nr_virtio == CONFIG_MAX_VIRTIO)
             r = usage_error(opt, "at most %d virtio devices", CONFIG_MAX_VIRTIO);
         else
-            r = add_virtio(cfg, opt, (struct vm_virtio_config){VM_VIRTIO_RNG, -1, NULL, NULL});
+            r = add_virtio(cfg, opt, (struct vm_virtio_config){.kind = VM_VIRTIO_RNG});
     } else if (strcmp(name, "virtio-blk-device") == 0) {
         r = opt_device_virtio_blk(cfg, opt, arg, &l);
+    } else if (strcmp(name, "virtio-net-device") == 0) {
+        r = opt_device_virtio_net(cfg, opt, arg, &l);
     } else if (strcmp(name, "pc-testdev") == 0) {
         if (kv_unknown(&l, testdev_keys))
             r = usage_error(opt, "pc-testdev takes no properties ('%s')", arg);
@@ -494,7 +521,7 @@ static enum options_result opt_drive(struct vm_config *cfg, const char *opt, con
         /* QEMU's default interface is the board's disk controller; here that is virtio. */
         if (!iface || strcmp(iface, "virtio") == 0)
             r = add_virtio(cfg, opt,
-                           (struct vm_virtio_config){VM_VIRTIO_BLK, index, NULL, NULL});
+                           (struct vm_virtio_config){.kind = VM_VIRTIO_BLK, .drive = index});
     }
 out:
     kv_free(&l);
@@ -529,10 +556,137 @@ static enum options_result resolve_drives(struct vm_config *cfg)
     return OPTIONS_RUN;
 }
 
+/* hostfwd=, restrict= and ipv6= of a user netdev, from any key list that has them. */
+static enum options_result netdev_user_props(struct vm_netdev_config *nd, const char *opt,
+                                             const char *arg, const struct kv_list *l)
+{
+    const char *restrict_ = kv_get(l, "restrict"), *ipv6 = kv_get(l, "ipv6");
+
+    if ((restrict_ && strcmp(restrict_, "on") && strcmp(restrict_, "off")) ||
+        (ipv6 && strcmp(ipv6, "on") && strcmp(ipv6, "off")))
+        return usage_error(opt, "'%s': restrict= and ipv6= take on or off", arg);
+    nd->restricted = restrict_ && strcmp(restrict_, "on") == 0;
+    nd->ipv6 = !ipv6 || strcmp(ipv6, "on") == 0;
+    for (unsigned i = 0; i < l->n; i++) {
+        const char *why;
+        if (strcmp(l->key[i], "hostfwd") != 0)
+            continue;
+        if (nd->nr_hostfwd == CONFIG_MAX_HOSTFWD)
+            return usage_error(opt, "at most %d hostfwd= rules", CONFIG_MAX_HOSTFWD);
+        if (hostfwd_parse(l->value[i], &nd->hostfwd[nd->nr_hostfwd], &why) < 0)
+            return usage_error(opt, "hostfwd=%s: %s (e.g. hostfwd=tcp:127.0.0.1:2222-:22)",
+                               l->value[i], why);
+        nd->nr_hostfwd++;
+    }
+    return OPTIONS_RUN;
+}
+
+static enum options_result check_netdev_type(const char *opt, const char *type)
+{
+    if (!type)
+        return usage_error(opt, "the first item names the backend: user");
+    if (strcmp(type, "user") != 0)
+        return not_built(opt, "a network backend other than user (libslirp)");
+    return OPTIONS_RUN;
+}
+
+/* -netdev user,id=ID[,hostfwd=RULE...][,restrict=on|off][,ipv6=on|off] */
+static enum options_result opt_netdev(struct vm_config *cfg, const char *opt, const char *arg)
+{
+    static const char *const keys[] = {"", "id", "hostfwd", "restrict", "ipv6", NULL};
+    struct kv_list l;
+    enum options_result r;
+
+    if (kv_parse(arg, &l) < 0 || kv_unknown(&l, keys)) {
+        r = usage_error(opt, "'%s': -netdev user takes id=, hostfwd=, restrict= and ipv6= "
+                             "(other properties are not built yet)", arg);
+    } else if ((r = check_netdev_type(opt, kv_get(&l, ""))) != OPTIONS_RUN) {
+    } else if (!kv_get(&l, "id") || !*kv_get(&l, "id")) {
+        r = usage_error(opt, "'%s': id=ID names the netdev for -device ...,netdev=ID", arg);
+    } else if (cfg->nr_netdevs == CONFIG_MAX_NETDEVS) {
+        r = usage_error(opt, "at most %d netdevs", CONFIG_MAX_NETDEVS);
+    } else {
+        struct vm_netdev_config *nd = &cfg->netdevs[cfg->nr_netdevs];
+        *nd = (struct vm_netdev_config){.id = g_intern_string(kv_get(&l, "id"))};
+        for (unsigned i = 0; i < cfg->nr_netdevs; i++)
+            if (strcmp(cfg->netdevs[i].id, nd->id) == 0)
+                r = usage_error(opt, "two netdevs have id=%s", nd->id);
+        if (r == OPTIONS_RUN && (r = netdev_user_props(nd, opt, arg, &l)) == OPTIONS_RUN)
+            cfg->nr_netdevs++;
+    }
+    kv_free(&l);
+    return r;
+}
+
+/* -nic user[,hostfwd=...][,model=virtio-net-device][,mac=MAC]: a netdev and its NIC at once. */
+static enum options_result opt_nic(struct vm_config *cfg, const char *opt, const char *arg)
+{
+    static const char *const keys[] = {"", "hostfwd", "restrict", "ipv6", "model", "mac", NULL};
+    struct kv_list l;
+    enum options_result r;
+    const char *model, *mac;
+
+    if (kv_parse(arg, &l) < 0 || kv_unknown(&l, keys)) {
+        r = usage_error(opt, "'%s': -nic user takes hostfwd=, restrict=, ipv6=, model= and "
+                             "mac=", arg);
+    } else if ((r = check_netdev_type(opt, kv_get(&l, ""))) != OPTIONS_RUN) {
+    } else if ((model = kv_get(&l, "model")) && strcmp(model, "virtio-net-device") &&
+               strcmp(model, "virtio")) {
+        r = not_built(opt, "NIC models other than virtio-net-device");
+    } else if (cfg->nr_netdevs == CONFIG_MAX_NETDEVS) {
+        r = usage_error(opt, "at most %d netdevs", CONFIG_MAX_NETDEVS);
+    } else {
+        struct vm_netdev_config *nd = &cfg->netdevs[cfg->nr_netdevs];
+        struct vm_virtio_config dev = {.kind = VM_VIRTIO_NET, .netdev = (int)cfg->nr_netdevs};
+        char id[24];
+        snprintf(id, sizeof(id), "__nic%u", cfg->nr_netdevs);
+        *nd = (struct vm_netdev_config){.id = g_intern_string(id)};
+        if ((mac = kv_get(&l, "mac")) && mac_parse(mac, dev.mac) < 0)
+            r = usage_error(opt, "'%s': mac= takes six hex bytes such as 52:54:00:12:34:56, "
+                                 "not a multicast address", arg);
+        dev.has_mac = mac != NULL;
+        if (r == OPTIONS_RUN && (r = netdev_user_props(nd, opt, arg, &l)) == OPTIONS_RUN) {
+            cfg->nr_netdevs++;
+            r = add_virtio(cfg, opt, dev);
+        }
+    }
+    kv_free(&l);
+    return r;
+}
+
+/* Connects each -device virtio-net-device,netdev=ID to its -netdev, once all are read. */
+static enum options_result resolve_netdevs(struct vm_config *cfg)
+{
+    bool used[CONFIG_MAX_NETDEVS] = {false};
+
+    for (unsigned i = 0; i < cfg->nr_virtio; i++) {
+        struct vm_virtio_config *v = &cfg->virtio[i];
+        if (v->kind != VM_VIRTIO_NET)
+            continue;
+        for (unsigned n = 0; v->netdev < 0 && n < cfg->nr_netdevs; n++)
+            if (strcmp(cfg->netdevs[n].id, v->netdev_id) == 0)
+                v->netdev = (int)n;
+        if (v->netdev < 0)
+            return usage_error("-device", "virtio-net-device: no -netdev has id=%s",
+                               v->netdev_id);
+        if (used[v->netdev])
+            return usage_error("-device", "netdev %s is attached to two devices",
+                               cfg->netdevs[v->netdev].id);
+        used[v->netdev] = true;
+    }
+    for (unsigned n = 0; n < cfg->nr_netdevs; n++)
+        if (!used[n])
+            return usage_error("-netdev", "%s is not attached to any device (add -device "
+                                          "virtio-net-device,netdev=%s)",
+                               cfg->netdevs[n].id, cfg->netdevs[n].id);
+    return OPTIONS_RUN;
+}
+
 static enum options_result opt_later_io(struct vm_config *c, const char *o, const char *a)
 {
     (void)c, (void)a;
-    return not_built(o, "block and network device support (virtio comes in a later release)");
+    return not_built(o, "IDE disks and CD-ROMs (a virtio disk is -drive file=F,format=raw,"
+                        "if=virtio)");
 }
 
 static void print_help(void)
@@ -553,6 +707,11 @@ static void print_help(void)
            "  -serial stdio|file:PATH|null|none   COM1 backend (default stdio)\n"
            "  -debugcon stdio|file:PATH|null|none port 0xe9 console\n"
            "  -device isa-debug-exit[,iobase=P,iosize=N] | pc-testdev | help\n"
+           "  -device virtio-rng-device | virtio-blk-device,drive=ID | "
+           "virtio-net-device,netdev=ID\n"
+           "  -drive file=F[,format=raw][,if=virtio|none][,readonly=on][,id=ID]  a virtio disk\n"
+           "  -netdev user,id=ID[,hostfwd=tcp:HADDR:HPORT-:GPORT]  slirp user networking\n"
+           "  -nic user[,hostfwd=...][,mac=MAC]   -netdev user and a virtio-net-device at once\n"
            "  -no-reboot                  exit instead of resetting\n"
            "  -nographic, -display none   accepted; kestrel has no display\n"
            "  -d ITEMS, -D FILE           debug logging (-d help), to FILE\n"
@@ -592,7 +751,7 @@ static const struct option_def {
     {"d", true, opt_log},            {"D", true, opt_log_file},
     {"s", false, opt_gdb},           {"S", false, opt_gdb},
     {"gdb", true, opt_gdb},          {"drive", true, opt_drive},
-    {"netdev", true, opt_later_io},  {"nic", true, opt_later_io},
+    {"netdev", true, opt_netdev},    {"nic", true, opt_nic},
     {"hda", true, opt_later_io},     {"cdrom", true, opt_later_io},
     {"h", false, opt_help},          {"help", false, opt_help},
     {"version", false, opt_version},
@@ -642,7 +801,8 @@ enum options_result options_parse(int argc, char **argv, struct vm_config *cfg)
             return r;
     }
     /* without -accel, cfg->accel stays NULL: the board's default */
-    return resolve_drives(cfg);
+    enum options_result r = resolve_drives(cfg);
+    return r == OPTIONS_RUN ? resolve_netdevs(cfg) : r;
 }
 
 int options_exit_status(enum options_result r)

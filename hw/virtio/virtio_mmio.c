@@ -260,6 +260,10 @@ void virtio_mmio_io(void *opaque, struct io_access *a)
 
 int virtio_mmio_pop(struct virtio_mmio *t, unsigned q, struct virtq_chain *c)
 {
+    /* Before DRIVER_OK and after NEEDS_RESET the device takes nothing. */
+    if ((t->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_NEEDS_RESET)) !=
+        VIRTIO_STATUS_DRIVER_OK)
+        return 0;
     int ret = virtq_pop(&t->vq[q], t->mem, c);
 
     if (ret < 0)

@@ -118,8 +118,9 @@ void virtio_mmio_reset(struct virtio_mmio *t);
 
 io_handler_fn virtio_mmio_io;
 
-/* For devices, inside notify: the next chain of queue q (1), none (0), or a broken ring
- * (-EIO: the transport has already asked the driver for a reset). */
+/* For devices, with the lock held: the next chain of queue q (1), none (0, also before
+ * DRIVER_OK and once the device needs a reset), or a broken ring (-EIO: the transport has
+ * already asked the driver for a reset). */
 int virtio_mmio_pop(struct virtio_mmio *t, unsigned q, struct virtq_chain *c);
 /* Returns a chain and raises the used-buffer interrupt if the driver wants one. */
 void virtio_mmio_push(struct virtio_mmio *t, unsigned q, const struct virtq_chain *c,

@@ -5,8 +5,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hw/virtio/virtio_blk.h"
+#include "hw/virtio/virtio_net.h"
 #include "hw/virtio/virtio_rng.h"
 
 static void slot_name(struct virtio_slot *s, uint64_t base)
@@ -41,6 +43,34 @@ static int create_blk(struct virtio_slot *s, const struct vm_config *cfg,
     return virtio_blk_init(b, d->file, d->readonly, s->cfg->serial, &s->transport);
 }
 
+/* QEMU's default MACs: 52:54:00:12:34:56 for the first NIC, counting up in the last byte. */
+static void default_mac(const struct vm_config *cfg, unsigned index, uint8_t mac[6])
+{
+    static const uint8_t base[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    unsigned nic = 0;
+
+    for (unsigned i = 0; i < index; i++)
+        nic += cfg->virtio[i].kind == VM_VIRTIO_NET;
+    memcpy(mac, base, 6);
+    mac[5] = (uint8_t)(mac[5] + nic);
+}
+
+static int create_net(struct virtio_slot *s, const struct vm_config *cfg, unsigned index,
+                      const struct guest_memory *mem, struct irq_line irq)
+{
+    struct virtio_net *n = calloc(1, sizeof(*n));
+    uint8_t mac[6];
+
+    if (!(s->dev = n))
+        return -ENOMEM;
+    if (s->cfg->has_mac)
+        memcpy(mac, s->cfg->mac, 6);
+    else
+        default_mac(cfg, index, mac);
+    virtio_mmio_init(&s->transport, s->name, &virtio_net_ops, n, mem, irq);
+    return virtio_net_init(n, &cfg->netdevs[s->cfg->netdev], mac, &s->transport);
+}
+
 int virtio_slot_create(struct virtio_slot *s, uint64_t base, const struct vm_config *cfg,
                        unsigned index, const struct guest_memory *mem, struct irq_line irq)
 {
@@ -49,6 +79,7 @@ int virtio_slot_create(struct virtio_slot *s, uint64_t base, const struct vm_con
     switch (s->cfg->kind) {
     case VM_VIRTIO_RNG: return create_rng(s, mem, irq);
     case VM_VIRTIO_BLK: return create_blk(s, cfg, mem, irq);
+    case VM_VIRTIO_NET: return create_net(s, cfg, index, mem, irq);
     }
     return -EINVAL;
 }
@@ -62,6 +93,8 @@ void virtio_slot_destroy(struct virtio_slot *s)
 {
     if (s->dev && s->cfg && s->cfg->kind == VM_VIRTIO_BLK)
         virtio_blk_destroy(s->dev);
+    if (s->dev && s->cfg && s->cfg->kind == VM_VIRTIO_NET)
+        virtio_net_destroy(s->dev);
     free(s->dev);
     s->dev = NULL;
 }

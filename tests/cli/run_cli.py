@@ -8,6 +8,7 @@ message names what it is about, and that kestrel did not die by a signal or a sa
 import argparse
 import os
 import shutil
+import socket
 import struct
 import subprocess
 import sys
@@ -74,7 +75,9 @@ HIDE_KVM = {
 }
 SKIP = 77
 # Cases with a valid kernel whose error is about the machine, not the file.
-ABOUT_THE_MACHINE = {"virt-kvm-cannot", "virt-smp-not-built", "drive-missing"}
+ABOUT_THE_MACHINE = {"virt-kvm-cannot", "virt-smp-not-built", "drive-missing",
+                     "hostfwd-port-busy"}
+BUSY_PORT = "{busy_port}"  # replaced by a port a socket of the test listens on
 
 
 # name: (file contents or None, extra args, expected status, substrings stderr must hold)
@@ -129,6 +132,17 @@ def cases(guest_dir):
                                ["not attached", "-device virtio-blk-device,drive=d0"]),
         "drive-on-pc-not-built": (None, ["-drive", "file=disk.img", "-kernel", hello], 1,
                                   ["virtio devices on the pc machine are not built yet"]),
+        "netdev-not-attached": (None, ["-netdev", "user,id=n0"], 2,
+                                ["-netdev", "not attached", "virtio-net-device,netdev=n0"]),
+        "netdev-tap-not-built": (None, ["-netdev", "tap,id=n0"], 1,
+                                 ["-netdev", "other than user", "not built yet"]),
+        "hostfwd-bad-port": (None, ["-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:99999-:22"], 2,
+                             ["hostfwd=tcp:127.0.0.1:99999-:22", "port 1-65535"]),
+        "hostfwd-port-busy": (riscv_elf64(), ["-M", "virt", "-accel", "tcg", "-bios", "none",
+                                              "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:"
+                                              + BUSY_PORT + "-:22",
+                                              "-device", "virtio-net-device,netdev=n0"], 1,
+                              ["-netdev n0", "cannot listen", "choose another port"]),
         "gdb-not-built": (None, ["-s"], 1, ["-s", "not built yet"]),
         "bios-not-built": (None, ["-bios", "bios.bin", "-kernel", hello], 1,
                            ["-bios", "not built yet"]),
@@ -188,7 +202,10 @@ def main():
             cmd += ["-kernel", path]
             if args.case not in ABOUT_THE_MACHINE:
                 want_msgs = want_msgs + [path]
-        cmd += extra
+        busy = socket.socket()
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        cmd += [a.replace(BUSY_PORT, str(busy.getsockname()[1])) for a in extra]
         hide = {"kvm-missing": "missing", "kvm-unusable-fallback": "unusable"}.get(args.case)
         if hide:
             if os.geteuid() != 0 or not shutil.which("unshare"):

@@ -10,13 +10,18 @@ they print, then checks how kestrel ends (its exit status is the guest's verdict
 """
 
 import argparse
+import functools
 import hashlib
+import http.server
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from guest_session import (INIT_MARKER, PROMPT, GuestError, GuestSession,  # noqa: E402
@@ -256,6 +261,83 @@ def case_virtio_blk_readonly(s, assets, tmp):
         expect(f.read(4096) == bytes(4096), "the image's first 4 KiB, untouched", "")
 
 
+NET_BLOB_SIZE = 1 << 20
+GUEST_HTTP_PORT = 8080
+
+
+def free_tcp_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_http(directory):
+    """An HTTP server on the host's loopback, in a thread; returns its port."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Quiet, directory=directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server.server_address[1]
+
+
+def virtio_net_args(tmp):
+    www = os.path.join(tmp, "www")
+    os.mkdir(www)
+    with open(os.path.join(www, "blob"), "wb") as f:
+        f.write(disk_pattern(NET_BLOB_SIZE))
+    ports = {"http": serve_http(www), "fwd": free_tcp_port()}
+    with open(os.path.join(tmp, "ports"), "w") as f:
+        f.write("%(http)d %(fwd)d" % ports)
+    return ["-netdev", f"user,id=n0,hostfwd=tcp:127.0.0.1:{ports['fwd']}-:{GUEST_HTTP_PORT}",
+            "-device", "virtio-net-device,netdev=n0"]
+
+
+def fetch_from_guest(url, timeout):
+    """GET url on the host, retrying while the guest's server starts."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                return r.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def case_virtio_net(s, assets, tmp):
+    """Debian's virtio_net module over slirp: DHCP gives QEMU's addresses, the guest fetches
+    a file from an HTTP server on the host's loopback, and the host reaches a server in the
+    guest through hostfwd."""
+    http_port, fwd_port = map(int, open(os.path.join(tmp, "ports")).read().split())
+    boot(s)
+    check_run(s, "dmesg -n 1")
+    for m in ("failover", "net_failover", "virtio_net", "virtio_mmio"):
+        check_run(s, f"insmod /lib/modules/kestrel/{m}.ko")
+    got = check_run(s, "cat /sys/class/net/eth0/address")
+    expect(got == "52:54:00:12:34:56", "eth0's MAC (QEMU's default)", got)
+    check_run(s, "ip link set eth0 up && udhcpc -i eth0 -n -q -t 5 >/dev/null 2>&1")
+    got = check_run(s, "ip -4 -o addr show eth0")
+    expect(" 10.0.2.15/24 " in got, "eth0's address from DHCP", got)
+    got = check_run(s, "ip route show default")
+    expect(got.startswith("default via 10.0.2.2 "), "the default route", got)
+    got = check_run(s, "cat /etc/resolv.conf")
+    expect(got == "nameserver 10.0.2.3", "the DNS server from DHCP", got)
+    want = hashlib.sha256(disk_pattern(NET_BLOB_SIZE)).hexdigest()
+    got = check_run(s, f"wget -q -O - http://10.0.2.2:{http_port}/blob | sha256sum")
+    expect(got.split()[0] == want, f"sha256 of the host's 1 MiB over HTTP (want {want})", got)
+    check_run(s, "mkdir -p /www && echo served-by-the-guest > /www/hello.txt && "
+                 f"httpd -p {GUEST_HTTP_PORT} -h /www")
+    body = fetch_from_guest(f"http://127.0.0.1:{fwd_port}/hello.txt", CMD_TIMEOUT)
+    expect(body == b"served-by-the-guest\n", "the guest's file through hostfwd", body)
+    got = check_run(s, "cat /sys/class/net/eth0/statistics/rx_packets")
+    expect(int(got) > NET_BLOB_SIZE // 1514, "eth0's received packets", got)
+    power_off(s)
+
+
 # name: (function, firmware, extra arguments: a list, or a function of a scratch directory)
 CASES = {
     "shell": (case_shell, "fw_jump.bin", []),
@@ -267,6 +349,7 @@ CASES = {
     "virtio-rng": (case_virtio_rng, "fw_jump.bin", ["-device", "virtio-rng-device"]),
     "virtio-blk": (case_virtio_blk, "fw_jump.bin", virtio_blk_args),
     "virtio-blk-readonly": (case_virtio_blk_readonly, "fw_jump.bin", virtio_blk_ro_args),
+    "virtio-net": (case_virtio_net, "fw_jump.bin", virtio_net_args),
 }
 
 

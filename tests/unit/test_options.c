@@ -218,7 +218,7 @@ static void test_device(void)
         g_test_message("-device '%s'", bad[i]);
         g_assert_cmpint(parse(&cfg, "-device", bad[i], NULL), ==, OPTIONS_USAGE);
     }
-    g_assert_cmpint(parse(&cfg, "-device", "virtio-net-device", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-device", "virtio-net-device", NULL), ==, OPTIONS_USAGE);
     g_assert_cmpint(parse(&cfg, "-device", "virtio-rng-device", "-device", "virtio-rng-device",
                           NULL), ==, OPTIONS_RUN);
     g_assert_cmpuint(cfg.nr_virtio, ==, 2);
@@ -269,6 +269,57 @@ static void test_drive(void)
                           NULL), ==, OPTIONS_USAGE);
 }
 
+static void test_netdev(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:2222-:22,"
+                                           "hostfwd=udp::5000-:5001,restrict=on,ipv6=off",
+                          "-device", "virtio-net-device,netdev=n0,mac=52:54:00:00:00:07",
+                          NULL), ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_netdevs, ==, 1);
+    g_assert_cmpstr(cfg.netdevs[0].id, ==, "n0");
+    g_assert_true(cfg.netdevs[0].restricted);
+    g_assert_false(cfg.netdevs[0].ipv6);
+    g_assert_cmpuint(cfg.netdevs[0].nr_hostfwd, ==, 2);
+    g_assert_cmpuint(cfg.netdevs[0].hostfwd[0].host_port, ==, 2222);
+    g_assert_true(cfg.netdevs[0].hostfwd[1].udp);
+    g_assert_cmpuint(cfg.nr_virtio, ==, 1);
+    g_assert_cmpint(cfg.virtio[0].kind, ==, VM_VIRTIO_NET);
+    g_assert_cmpint(cfg.virtio[0].netdev, ==, 0);
+    g_assert_true(cfg.virtio[0].has_mac);
+    g_assert_cmphex(cfg.virtio[0].mac[5], ==, 7);
+
+    /* -nic: both at once, IPv6 on by default as in QEMU. */
+    g_assert_cmpint(parse(&cfg, "-nic", "user,model=virtio-net-device", "-nic", "user", NULL),
+                    ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_netdevs, ==, 2);
+    g_assert_cmpuint(cfg.nr_virtio, ==, 2);
+    g_assert_cmpint(cfg.virtio[1].netdev, ==, 1);
+    g_assert_true(cfg.netdevs[1].ipv6);
+    g_assert_false(cfg.virtio[1].has_mac);
+
+    static const char *const usage[][4] = {
+        {"-netdev", "user", NULL, NULL},                                    /* no id */
+        {"-netdev", "user,id=n0,hostfwd=tcp:1.2.3.4:0-:22", NULL, NULL},
+        {"-netdev", "user,id=n0,net=10.1.0.0/16", NULL, NULL},              /* not a key we take */
+        {"-netdev", "user,id=n0,restrict=maybe", NULL, NULL},
+        {"-netdev", "user,id=n0", NULL, NULL},                              /* no device */
+        {"-device", "virtio-net-device,netdev=n9", NULL, NULL},             /* no such netdev */
+        {"-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0,mac=01:00:00:00:00:01"},
+        {"-netdev", "user,id=n0", "-netdev", "user,id=n0"},                 /* the same id */
+        {"-nic", "user,mac=zz", NULL, NULL},
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(usage); i++) {
+        g_test_message("%s %s %s", usage[i][0], usage[i][1], usage[i][2] ? usage[i][3] : "");
+        g_assert_cmpint(parse(&cfg, usage[i][0], usage[i][1], usage[i][2], usage[i][3], NULL),
+                        ==, OPTIONS_USAGE);
+    }
+    /* One netdev, two NICs. */
+    g_assert_cmpint(parse(&cfg, "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0",
+                          "-device", "virtio-net-device,netdev=n0", NULL), ==, OPTIONS_USAGE);
+}
+
 static void test_missing_features(void)
 {
     struct vm_config cfg;
@@ -276,7 +327,8 @@ static void test_missing_features(void)
     g_assert_cmpint(parse(&cfg, "-drive", "file=d.qcow2,format=qcow2", NULL), ==,
                     OPTIONS_MISSING);
     g_assert_cmpint(parse(&cfg, "-drive", "file=d.img,if=ide", NULL), ==, OPTIONS_MISSING);
-    g_assert_cmpint(parse(&cfg, "-netdev", "user,id=n0", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-netdev", "tap,id=n0", NULL), ==, OPTIONS_MISSING);
+    g_assert_cmpint(parse(&cfg, "-nic", "user,model=e1000", NULL), ==, OPTIONS_MISSING);
     g_assert_cmpint(parse(&cfg, "-s", NULL), ==, OPTIONS_MISSING);
     g_assert_cmpint(parse(&cfg, "-S", NULL), ==, OPTIONS_MISSING);
     g_assert_cmpint(parse(&cfg, "-gdb", "tcp::1234", NULL), ==, OPTIONS_MISSING);
@@ -337,6 +389,7 @@ int main(int argc, char **argv)
     g_test_add_func("/options/device", test_device);
     g_test_add_func("/options/drive", test_drive);
     g_test_add_func("/options/missing_features", test_missing_features);
+    g_test_add_func("/options/netdev", test_netdev);
     g_test_add_func("/options/log_items", test_log_items);
     g_test_add_func("/options/log_parse_mask", test_log_parse_mask);
     g_test_add_func("/options/exit_status", test_exit_status);

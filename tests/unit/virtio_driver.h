@@ -1,0 +1,133 @@
+/*
+ * A small virtio-mmio driver for unit tests: guest RAM, one transport, and split queues laid
+ * out at fixed places, driven through the register handler as a guest would.
+ */
+#ifndef KESTREL_TESTS_UNIT_VIRTIO_DRIVER_H
+#define KESTREL_TESTS_UNIT_VIRTIO_DRIVER_H
+
+#include <glib.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/memory.h"
+#include "hw/virtio/virtio_mmio.h"
+
+#define VD_RAM_BASE 0x80000000ull
+#define VD_RAM_SIZE (1ull << 20)
+#define VD_NUM 8
+/* Queue q's areas: a 16 KiB block per queue from 64 KiB up; buffers from 512 KiB up. */
+#define VD_QUEUE(q) (VD_RAM_BASE + 0x10000 + 0x4000ull * (q))
+#define VD_DESC(q) VD_QUEUE(q)
+#define VD_AVAIL(q) (VD_QUEUE(q) + 0x1000)
+#define VD_USED(q) (VD_QUEUE(q) + 0x2000)
+#define VD_BUF(i) (VD_RAM_BASE + 0x80000 + 0x10000ull * (i))
+
+struct vdrv {
+    struct guest_memory mem;
+    struct irq_chip chip;
+    int irq_level;
+    struct virtio_mmio t;
+    uint16_t avail_idx[VIRTIO_MMIO_MAX_QUEUES];
+    uint16_t used_seen[VIRTIO_MMIO_MAX_QUEUES];
+};
+
+static void vdrv_irq(void *opaque, uint32_t pin, int level)
+{
+    struct vdrv *d = opaque;
+    (void)pin;
+    d->irq_level = level;
+}
+
+static inline void *vdrv_ram(struct vdrv *d, uint64_t gpa)
+{
+    return gpa_to_host(&d->mem, gpa, 1);
+}
+
+static inline void vdrv_wr(struct vdrv *d, uint64_t reg, uint32_t v)
+{
+    struct io_access a = {.offset = reg, .size = 4, .is_write = true, .data = v};
+    virtio_mmio_io(&d->t, &a);
+}
+
+static inline uint32_t vdrv_rd(struct vdrv *d, uint64_t reg, unsigned size)
+{
+    struct io_access a = {.offset = reg, .size = size, .is_write = false};
+    virtio_mmio_io(&d->t, &a);
+    return (uint32_t)a.data;
+}
+
+/* RAM and the transport around ops/dev; the device model is set up by the caller. */
+static inline void vdrv_init(struct vdrv *d, const struct virtio_device_ops *ops, void *dev)
+{
+    memset(d, 0, sizeof(*d));
+    g_assert_cmpint(guest_memory_add_ram(&d->mem, VD_RAM_BASE, VD_RAM_SIZE), ==, 0);
+    d->chip = (struct irq_chip){vdrv_irq, d};
+    virtio_mmio_init(&d->t, "virtio@test", ops, dev, &d->mem, irq_line_make(&d->chip, 1));
+}
+
+static inline void vdrv_set_addr(struct vdrv *d, uint32_t low_reg, uint64_t gpa)
+{
+    vdrv_wr(d, low_reg, (uint32_t)gpa);
+    vdrv_wr(d, low_reg + 4, (uint32_t)(gpa >> 32));
+}
+
+/* The driver's start-up: VERSION_1 only, then nr_queues queues of VD_NUM, then DRIVER_OK. */
+static inline void vdrv_start(struct vdrv *d, unsigned nr_queues)
+{
+    vdrv_wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    vdrv_wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+    vdrv_wr(d, VIRTIO_MMIO_DRIVER_FEATURES, 1);
+    vdrv_wr(d, VIRTIO_MMIO_STATUS, 0x0b);
+    for (unsigned q = 0; q < nr_queues; q++) {
+        vdrv_wr(d, VIRTIO_MMIO_QUEUE_SEL, q);
+        vdrv_wr(d, VIRTIO_MMIO_QUEUE_NUM, VD_NUM);
+        vdrv_set_addr(d, VIRTIO_MMIO_QUEUE_DESC_LOW, VD_DESC(q));
+        vdrv_set_addr(d, VIRTIO_MMIO_QUEUE_DRIVER_LOW, VD_AVAIL(q));
+        vdrv_set_addr(d, VIRTIO_MMIO_QUEUE_DEVICE_LOW, VD_USED(q));
+        vdrv_wr(d, VIRTIO_MMIO_QUEUE_READY, 1);
+    }
+    vdrv_wr(d, VIRTIO_MMIO_STATUS, 0x0f);
+}
+
+static inline void vdrv_desc(struct vdrv *d, unsigned q, unsigned i, uint64_t addr,
+                             uint32_t len, uint16_t flags, uint16_t next)
+{
+    uint8_t *p = vdrv_ram(d, VD_DESC(q) + 16ull * i);
+    memcpy(p, &addr, 8);
+    memcpy(p + 8, &len, 4);
+    memcpy(p + 12, &flags, 2);
+    memcpy(p + 14, &next, 2);
+}
+
+/* Offers the chain starting at descriptor head on queue q (no notify). */
+static inline void vdrv_offer(struct vdrv *d, unsigned q, uint16_t head)
+{
+    memcpy(vdrv_ram(d, VD_AVAIL(q) + 4 + 2u * (d->avail_idx[q] % VD_NUM)), &head, 2);
+    d->avail_idx[q]++;
+    __atomic_store_n((uint16_t *)vdrv_ram(d, VD_AVAIL(q) + 2), d->avail_idx[q],
+                     __ATOMIC_RELEASE);
+}
+
+static inline uint16_t vdrv_used_idx(struct vdrv *d, unsigned q)
+{
+    return __atomic_load_n((uint16_t *)vdrv_ram(d, VD_USED(q) + 2), __ATOMIC_ACQUIRE);
+}
+
+/* The next used entry of queue q: false if there is none; else its id and length. */
+static inline bool vdrv_take_used(struct vdrv *d, unsigned q, uint32_t *id, uint32_t *len)
+{
+    if (vdrv_used_idx(d, q) == d->used_seen[q])
+        return false;
+    const uint8_t *e = vdrv_ram(d, VD_USED(q) + 4 + 8u * (d->used_seen[q] % VD_NUM));
+    memcpy(id, e, 4);
+    memcpy(len, e + 4, 4);
+    d->used_seen[q]++;
+    return true;
+}
+
+static inline void vdrv_free(struct vdrv *d)
+{
+    guest_memory_free(&d->mem);
+}
+
+#endif
