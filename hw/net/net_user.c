@@ -17,10 +17,16 @@
 
 #define GUEST_ADDR 0x0a00020fu /* 10.0.2.15 */
 
+/*
+ * GLib wakes its loop whenever a poll record is added or removed, so records are kept from one
+ * poll to the next and only their events change; a descriptor gets a record when slirp first
+ * asks for it and loses it when slirp stops asking.
+ */
 struct slirp_poll_source {
     GSource source;
     struct net_user *net;
-    GPollFD *fds;
+    GPollFD **fds;    /* each record allocated on its own, so it never moves */
+    bool *wanted;     /* asked for by this round of slirp_pollfds_fill */
     unsigned nr_fds, cap_fds;
     int64_t deadline_us; /* when slirp's own timeout (TCP timers) runs out; -1: none */
 };
@@ -41,52 +47,68 @@ struct slirp_timer {
 
 /* ---- descriptors: fill before polling, report after ---- */
 
+static gushort glib_events(int events)
+{
+    return (gushort)((events & SLIRP_POLL_IN ? G_IO_IN : 0) |
+                     (events & SLIRP_POLL_OUT ? G_IO_OUT : 0) |
+                     (events & SLIRP_POLL_PRI ? G_IO_PRI : 0));
+}
+
+static unsigned find_or_add_fd(struct slirp_poll_source *p, int fd)
+{
+    for (unsigned i = 0; i < p->nr_fds; i++)
+        if (p->fds[i]->fd == fd)
+            return i;
+    if (p->nr_fds == p->cap_fds) {
+        p->cap_fds = p->cap_fds ? 2 * p->cap_fds : 16;
+        p->fds = g_renew(GPollFD *, p->fds, p->cap_fds);
+        p->wanted = g_renew(bool, p->wanted, p->cap_fds);
+    }
+    p->fds[p->nr_fds] = g_new0(GPollFD, 1);
+    p->fds[p->nr_fds]->fd = fd;
+    g_source_add_poll(&p->source, p->fds[p->nr_fds]);
+    return p->nr_fds++;
+}
+
 static int add_poll_fd(int fd, int events, void *opaque)
 {
     struct slirp_poll_source *p = opaque;
-    gushort cond = 0;
+    unsigned i = find_or_add_fd(p, fd);
 
-    if (p->nr_fds == p->cap_fds) {
-        p->cap_fds = p->cap_fds ? 2 * p->cap_fds : 16;
-        p->fds = g_renew(GPollFD, p->fds, p->cap_fds);
-    }
-    if (events & SLIRP_POLL_IN)
-        cond |= G_IO_IN;
-    if (events & SLIRP_POLL_OUT)
-        cond |= G_IO_OUT;
-    if (events & SLIRP_POLL_PRI)
-        cond |= G_IO_PRI;
-    p->fds[p->nr_fds] = (GPollFD){.fd = fd, .events = cond};
-    return (int)p->nr_fds++;
+    /* GLib reads events when it builds the poll set, after every prepare: no re-add needed. */
+    p->fds[i]->events = glib_events(events);
+    p->fds[i]->revents = 0;
+    p->wanted[i] = true;
+    return (int)i;
 }
 
 static int get_revents(int idx, void *opaque)
 {
     const struct slirp_poll_source *p = opaque;
     gushort r;
-    int events = 0;
 
     if (idx < 0 || (unsigned)idx >= p->nr_fds)
         return 0;
-    r = p->fds[idx].revents;
-    if (r & G_IO_IN)
-        events |= SLIRP_POLL_IN;
-    if (r & G_IO_OUT)
-        events |= SLIRP_POLL_OUT;
-    if (r & G_IO_PRI)
-        events |= SLIRP_POLL_PRI;
-    if (r & G_IO_ERR)
-        events |= SLIRP_POLL_ERR;
-    if (r & G_IO_HUP)
-        events |= SLIRP_POLL_HUP;
-    return events;
+    r = p->fds[idx]->revents;
+    return (r & G_IO_IN ? SLIRP_POLL_IN : 0) | (r & G_IO_OUT ? SLIRP_POLL_OUT : 0) |
+           (r & G_IO_PRI ? SLIRP_POLL_PRI : 0) | (r & G_IO_ERR ? SLIRP_POLL_ERR : 0) |
+           (r & G_IO_HUP ? SLIRP_POLL_HUP : 0);
 }
 
-static void forget_fds(struct slirp_poll_source *p)
+/* Drops the records slirp did not ask for this round (all of them when keep is false). */
+static void drop_unwanted_fds(struct slirp_poll_source *p, bool keep)
 {
-    for (unsigned i = 0; i < p->nr_fds; i++)
-        g_source_remove_poll(&p->source, &p->fds[i]);
-    p->nr_fds = 0;
+    unsigned kept = 0;
+
+    for (unsigned i = 0; i < p->nr_fds; i++) {
+        if (keep && p->wanted[i]) {
+            p->fds[kept++] = p->fds[i];
+            continue;
+        }
+        g_source_remove_poll(&p->source, p->fds[i]);
+        g_free(p->fds[i]);
+    }
+    p->nr_fds = kept;
 }
 
 static gboolean poll_prepare(GSource *source, gint *timeout)
@@ -94,11 +116,15 @@ static gboolean poll_prepare(GSource *source, gint *timeout)
     struct slirp_poll_source *p = (struct slirp_poll_source *)source;
     uint32_t slirp_timeout = UINT32_MAX;
 
-    forget_fds(p);
-    slirp_pollfds_fill(p->net->slirp, &slirp_timeout, add_poll_fd, p);
-    /* fds may have moved while growing: register them only now. */
+    /* slirp keeps the indices it was given until its poll step: compact only now, before it
+     * is asked again. Descriptors slirp closed are among the unwanted. */
+    drop_unwanted_fds(p, true);
     for (unsigned i = 0; i < p->nr_fds; i++)
-        g_source_add_poll(source, &p->fds[i]);
+        p->wanted[i] = false;
+    slirp_pollfds_fill(p->net->slirp, &slirp_timeout, add_poll_fd, p);
+    for (unsigned i = 0; i < p->nr_fds; i++)
+        if (!p->wanted[i])
+            p->fds[i]->events = 0;
     if (slirp_timeout == UINT32_MAX) {
         p->deadline_us = -1;
         *timeout = -1;
@@ -114,7 +140,7 @@ static gboolean poll_check(GSource *source)
     struct slirp_poll_source *p = (struct slirp_poll_source *)source;
 
     for (unsigned i = 0; i < p->nr_fds; i++)
-        if (p->fds[i].revents)
+        if (p->wanted[i] && p->fds[i]->revents)
             return TRUE;
     return p->deadline_us >= 0 && g_get_monotonic_time() >= p->deadline_us;
 }
@@ -133,6 +159,7 @@ static void poll_finalize(GSource *source)
     struct slirp_poll_source *p = (struct slirp_poll_source *)source;
 
     g_free(p->fds);
+    g_free(p->wanted);
 }
 
 static GSourceFuncs poll_funcs = {
@@ -212,10 +239,11 @@ static void cb_register_poll_fd(int fd, void *opaque)
     (void)fd, (void)opaque; /* descriptors are collected afresh before every poll */
 }
 
+/* slirp says a guestfwd socket can take data again; kestrel has no guestfwd, and waking the
+ * loop on every call would only spin it while TCP data flows. */
 static void cb_notify(void *opaque)
 {
     (void)opaque;
-    g_main_context_wakeup(NULL);
 }
 
 static const SlirpCb slirp_callbacks = {
@@ -320,7 +348,7 @@ void net_user_free(struct net_user *n)
     if (!n)
         return;
     if (n->poll) {
-        forget_fds(n->poll);
+        drop_unwanted_fds(n->poll, false);
         g_source_destroy(&n->poll->source);
         g_source_unref(&n->poll->source);
     }

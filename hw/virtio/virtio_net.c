@@ -38,6 +38,40 @@ static uint64_t net_config_read(void *dev, uint64_t off, unsigned size)
     return v;
 }
 
+/* ---- bounded frame queues ---- */
+
+static void frames_init(struct virtio_net_frames *q, unsigned cap)
+{
+    *q = (struct virtio_net_frames){.cap = cap};
+}
+
+static struct virtio_net_frame *frames_head(struct virtio_net_frames *q)
+{
+    return &q->f[q->head];
+}
+
+/* Forgets the oldest frame; its data now belongs to the caller. */
+static void frames_pop(struct virtio_net_frames *q)
+{
+    q->head = (q->head + 1) % q->cap;
+    q->len--;
+}
+
+static void frames_clear(struct virtio_net_frames *q)
+{
+    while (q->len) {
+        free(frames_head(q)->data);
+        frames_pop(q);
+    }
+}
+
+/* Appends a frame whose data the queue now owns. The caller checked there is room. */
+static void frames_push(struct virtio_net_frames *q, uint8_t *data, size_t len)
+{
+    q->f[(q->head + q->len) % q->cap] = (struct virtio_net_frame){data, len};
+    q->len++;
+}
+
 /* ---- receive: frames for the guest, transport lock held ---- */
 
 /*
@@ -69,20 +103,14 @@ static bool deliver(struct virtio_net *n, const uint8_t *frame, size_t len)
     return true;
 }
 
-static void backlog_drop_head(struct virtio_net *n)
-{
-    free(n->backlog[n->backlog_head].data);
-    n->backlog_head = (n->backlog_head + 1) % VIRTIO_NET_RX_BACKLOG;
-    n->backlog_len--;
-}
-
 static void flush_backlog(struct virtio_net *n)
 {
-    while (n->backlog_len) {
-        struct virtio_net_frame *f = &n->backlog[n->backlog_head];
+    while (n->backlog.len) {
+        struct virtio_net_frame *f = frames_head(&n->backlog);
         if (!deliver(n, f->data, f->len))
             return;
-        backlog_drop_head(n);
+        free(f->data);
+        frames_pop(&n->backlog);
     }
 }
 
@@ -90,14 +118,12 @@ static void backlog_add(struct virtio_net *n, const uint8_t *frame, size_t len)
 {
     uint8_t *copy;
 
-    if (n->backlog_len == VIRTIO_NET_RX_BACKLOG || !(copy = malloc(len))) {
+    if (n->backlog.len == n->backlog.cap || !(copy = malloc(len))) {
         n->rx_dropped++;
         return;
     }
     memcpy(copy, frame, len);
-    n->backlog[(n->backlog_head + n->backlog_len) % VIRTIO_NET_RX_BACKLOG] =
-        (struct virtio_net_frame){copy, len};
-    n->backlog_len++;
+    frames_push(&n->backlog, copy, len);
 }
 
 void virtio_net_receive(void *opaque, const uint8_t *frame, size_t len)
@@ -107,72 +133,100 @@ void virtio_net_receive(void *opaque, const uint8_t *frame, size_t len)
 
     pthread_mutex_lock(&t->lock);
     flush_backlog(n);
-    if (n->backlog_len || !deliver(n, frame, len))
+    if (n->backlog.len || !deliver(n, frame, len))
         backlog_add(n, frame, len);
     pthread_mutex_unlock(&t->lock);
 }
 
-/* ---- transmit: the guest's frames, on the main thread ---- */
+/* ---- transmit: the guest's frames ---- */
 
-/* Takes the next frame off the transmit queue into tx_frame: its length, 0 for a chain that
- * carried none worth sending, or -1 when the queue is empty. */
-static long take_tx_frame(struct virtio_net *n)
+/* A copy of the frame in the popped chain, or NULL if it carries none worth sending. */
+static uint8_t *copy_tx_frame(struct virtio_net *n, size_t *len)
 {
-    struct virtio_mmio *t = n->transport;
-    long len = 0;
-
-    pthread_mutex_lock(&t->lock);
-    int got = virtio_mmio_pop(t, TXQ, &n->chain);
-    if (got != 1) {
-        pthread_mutex_unlock(&t->lock);
-        return -1;
-    }
     uint64_t bytes = n->chain.readable_bytes;
+    uint8_t *frame;
+
     if (bytes < VIRTIO_NET_HDR_LEN + 14 || bytes > VIRTIO_NET_HDR_LEN + VIRTIO_NET_MAX_FRAME) {
         net_guest_error(n, "a transmitted frame is shorter than an Ethernet header or longer "
                            "than 64 KiB (dropped)");
-        n->tx_dropped++;
-    } else {
-        len = (long)(bytes - VIRTIO_NET_HDR_LEN);
-        virtq_chain_read(&n->chain, VIRTIO_NET_HDR_LEN, n->tx_frame, (size_t)len);
-        n->tx_frames++;
+        return NULL;
     }
-    virtio_mmio_push(t, TXQ, &n->chain, 0);
-    pthread_mutex_unlock(&t->lock);
-    return len;
+    *len = (size_t)(bytes - VIRTIO_NET_HDR_LEN);
+    if (!(frame = malloc(*len)))
+        return NULL;
+    virtq_chain_read(&n->chain, VIRTIO_NET_HDR_LEN, frame, *len);
+    return frame;
 }
 
+/*
+ * Copies the guest's frames off the transmit queue and completes their buffers, while the
+ * queue for the main loop has room (transport lock held). Returns how many it took.
+ */
+static unsigned collect_tx(struct virtio_net *n)
+{
+    struct virtio_mmio *t = n->transport;
+    unsigned taken = 0;
+
+    while (n->tx.len < n->tx.cap && virtio_mmio_pop(t, TXQ, &n->chain) == 1) {
+        size_t len = 0;
+        uint8_t *frame = copy_tx_frame(n, &len);
+        virtio_mmio_push(t, TXQ, &n->chain, 0);
+        taken++;
+        if (!frame) {
+            n->tx_dropped++;
+            continue;
+        }
+        frames_push(&n->tx, frame, len);
+        n->tx_frames++;
+    }
+    return taken;
+}
+
+/* Main thread: hands the queued frames to slirp, taking more from the guest as room frees. */
 void virtio_net_process(void *opaque)
 {
     struct virtio_net *n = opaque;
     struct virtio_mmio *t = n->transport;
-    long len;
 
-    pthread_mutex_lock(&t->lock);
-    flush_backlog(n);
-    pthread_mutex_unlock(&t->lock);
-    /* The lock is not held while slirp runs: it may answer at once, through receive. */
-    while ((len = take_tx_frame(n)) >= 0)
-        if (len > 0 && n->backend)
-            net_user_send(n->backend, n->tx_frame, (size_t)len);
+    for (;;) {
+        struct virtio_net_frame f = {NULL, 0};
+        pthread_mutex_lock(&t->lock);
+        if (n->tx.len == n->tx.cap || !n->tx.len)
+            collect_tx(n); /* a full queue left chains in the ring */
+        if (n->tx.len) {
+            f = *frames_head(&n->tx);
+            frames_pop(&n->tx);
+        }
+        pthread_mutex_unlock(&t->lock);
+        if (!f.data)
+            return;
+        /* Not under the lock: slirp may answer at once, through virtio_net_receive. */
+        if (n->backend)
+            net_user_send(n->backend, f.data, f.len);
+        free(f.data);
+    }
 }
 
 /* ---- device ops ---- */
 
+/* On the notifying vCPU's thread, with the transport's lock held. */
 static void net_notify(void *dev, struct virtio_mmio *t, unsigned q)
 {
     struct virtio_net *n = dev;
-    (void)t, (void)q;
+    (void)t;
 
-    main_loop_event_signal(n->kick);
+    if (q == RXQ)
+        flush_backlog(n);
+    else if (collect_tx(n))
+        main_loop_event_signal(n->kick);
 }
 
 static void net_reset(void *dev)
 {
     struct virtio_net *n = dev;
 
-    while (n->backlog_len)
-        backlog_drop_head(n);
+    frames_clear(&n->backlog);
+    frames_clear(&n->tx);
 }
 
 const struct virtio_device_ops virtio_net_ops = {
@@ -191,6 +245,8 @@ int virtio_net_init(struct virtio_net *n, const struct vm_netdev_config *cfg,
 {
     n->transport = transport;
     memcpy(n->mac, mac, 6);
+    frames_init(&n->backlog, VIRTIO_NET_RX_BACKLOG);
+    frames_init(&n->tx, VIRTIO_NET_TX_QUEUE);
     if (!(n->kick = main_loop_event_new(virtio_net_process, n))) {
         log_error("-netdev %s: cannot create the device's event", cfg->id);
         return -ENOMEM;
@@ -206,6 +262,6 @@ void virtio_net_destroy(struct virtio_net *n)
     n->kick = NULL;
     net_user_free(n->backend);
     n->backend = NULL;
-    while (n->backlog_len)
-        backlog_drop_head(n);
+    frames_clear(&n->backlog);
+    frames_clear(&n->tx);
 }

@@ -49,7 +49,7 @@ static void post_rx(struct rig *r, unsigned i, uint32_t len)
 }
 
 /* Transmits a frame (after a zero virtio-net header) from descriptor 0 of the transmit queue
- * and lets the device run, as the main loop would after the notify. */
+ * and lets the main loop send it on. */
 static void transmit(struct rig *r, const uint8_t *frame, size_t len)
 {
     uint8_t *buf = vdrv_ram(&r->d, VD_BUF(7));
@@ -143,6 +143,30 @@ static void test_config(void)
     rig_free(&r);
 }
 
+/* The notify itself completes the transmit buffer; the frame goes on from the main loop. */
+static void test_transmit_completes_at_notify(void)
+{
+    struct rig r;
+    uint8_t f[64];
+    uint32_t id = ~0u, len = ~0u;
+    rig_init(&r);
+    post_rx(&r, 0, RX_BUF_LEN);
+    uint8_t *buf = vdrv_ram(&r.d, VD_BUF(7));
+    memset(buf, 0, HDR);
+    memcpy(buf + HDR, f, arp_request(f));
+    vdrv_desc(&r.d, TXQ, 0, VD_BUF(7), HDR + 42, 0, 0);
+    vdrv_offer(&r.d, TXQ, 0);
+    vdrv_wr(&r.d, VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
+    g_assert_true(vdrv_take_used(&r.d, TXQ, &id, &len));
+    g_assert_cmpuint(r.net.tx.len, ==, 1);
+    g_assert_false(vdrv_take_used(&r.d, RXQ, &id, &len)); /* slirp has not seen it yet */
+    for (int i = 0; i < 100 && !vdrv_take_used(&r.d, RXQ, &id, &len); i++)
+        g_main_context_iteration(NULL, TRUE);
+    assert_arp_reply(rx_frame(&r, 0));
+    g_assert_cmpuint(r.net.tx.len, ==, 0);
+    rig_free(&r);
+}
+
 static void test_arp_with_the_gateway(void)
 {
     struct rig r;
@@ -162,8 +186,7 @@ static void test_arp_with_the_gateway(void)
     rig_free(&r);
 }
 
-/* A frame with no receive buffer waits; the driver's notify of new buffers delivers it
- * through the main loop. */
+/* A frame with no receive buffer waits; the driver's notify of new buffers delivers it. */
 static void test_frames_wait_for_buffers(void)
 {
     struct rig r;
@@ -172,14 +195,14 @@ static void test_frames_wait_for_buffers(void)
     rig_init(&r);
     transmit(&r, f, arp_request(f));
     g_assert_false(vdrv_take_used(&r.d, RXQ, &id, &len));
-    g_assert_cmpuint(r.net.backlog_len, ==, 1);
+    g_assert_cmpuint(r.net.backlog.len, ==, 1);
     post_rx(&r, 3, RX_BUF_LEN);
     vdrv_wr(&r.d, VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
     for (int i = 0; i < 100 && !vdrv_take_used(&r.d, RXQ, &id, &len); i++)
         g_main_context_iteration(NULL, TRUE);
     g_assert_cmpuint(id, ==, 3);
     assert_arp_reply(rx_frame(&r, 3));
-    g_assert_cmpuint(r.net.backlog_len, ==, 0);
+    g_assert_cmpuint(r.net.backlog.len, ==, 0);
     g_assert_cmpint(r.d.irq_level, ==, 1);
     rig_free(&r);
 }
@@ -243,7 +266,7 @@ static void test_hostile_chains(void)
     vdrv_desc(&r.d, TXQ, 0, VD_BUF(0), 0x10000, VIRTQ_DESC_F_NEXT, 1);
     vdrv_desc(&r.d, TXQ, 1, VD_BUF(1), 0x10000, 0, 0);
     vdrv_offer(&r.d, TXQ, 0);
-    virtio_net_process(&r.net);
+    vdrv_wr(&r.d, VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
     g_assert_true(vdrv_take_used(&r.d, TXQ, &id, &len));
     g_assert_cmpuint(r.net.tx_dropped, ==, 2);
     /* A receive buffer too small for the reply: dropped, the buffer comes back empty. */
@@ -276,10 +299,10 @@ static void test_reset_drops_the_backlog(void)
     rig_init(&r);
     for (int i = 0; i < VIRTIO_NET_RX_BACKLOG + 5; i++)
         transmit(&r, f, arp_request(f));
-    g_assert_cmpuint(r.net.backlog_len, ==, VIRTIO_NET_RX_BACKLOG);
+    g_assert_cmpuint(r.net.backlog.len, ==, VIRTIO_NET_RX_BACKLOG);
     g_assert_cmpuint(r.net.rx_dropped, ==, 5);
     vdrv_wr(&r.d, VIRTIO_MMIO_STATUS, 0);
-    g_assert_cmpuint(r.net.backlog_len, ==, 0);
+    g_assert_cmpuint(r.net.backlog.len, ==, 0);
     rig_free(&r);
 }
 
@@ -288,6 +311,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/virtio_net/config", test_config);
     g_test_add_func("/virtio_net/arp_with_the_gateway", test_arp_with_the_gateway);
+    g_test_add_func("/virtio_net/transmit_completes_at_notify",
+                    test_transmit_completes_at_notify);
     g_test_add_func("/virtio_net/frames_wait_for_buffers", test_frames_wait_for_buffers);
     g_test_add_func("/virtio_net/udp_to_the_host_and_back", test_udp_to_the_host_and_back);
     g_test_add_func("/virtio_net/hostile_chains", test_hostile_chains);
