@@ -12,9 +12,15 @@
 enum { RXQ = 0, TXQ = 1 };
 
 /* Feature bits (5.1.3). */
+#define VIRTIO_NET_F_CSUM (1ull << 0)       /* the guest may leave checksums to us */
+#define VIRTIO_NET_F_GUEST_CSUM (1ull << 1) /* we may tell it a checksum was checked */
 #define VIRTIO_NET_F_MAC (1ull << 5)
 #define VIRTIO_NET_F_STATUS (1ull << 16)
 #define VIRTIO_NET_S_LINK_UP 1u
+
+/* virtio_net_hdr.flags (5.1.6). */
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1u
+#define VIRTIO_NET_HDR_F_DATA_VALID 2u
 
 static void net_guest_error(const struct virtio_net *n, const char *what)
 {
@@ -80,10 +86,13 @@ static void frames_push(struct virtio_net_frames *q, uint8_t *data, size_t len)
  */
 static bool deliver(struct virtio_net *n, const uint8_t *frame, size_t len)
 {
-    static const uint8_t hdr[VIRTIO_NET_HDR_LEN] = {[10] = 1}; /* num_buffers = 1 */
+    uint8_t hdr[VIRTIO_NET_HDR_LEN] = {[10] = 1}; /* num_buffers = 1 */
     struct virtio_mmio *t = n->transport;
     int got = virtio_mmio_pop(t, RXQ, &n->chain);
 
+    /* slirp's frames carry correct checksums: a guest that asked may skip checking them. */
+    if (t->driver_features & VIRTIO_NET_F_GUEST_CSUM)
+        hdr[0] = VIRTIO_NET_HDR_F_DATA_VALID;
     if (got == 0)
         return false;
     if (got < 0) {
@@ -140,6 +149,57 @@ void virtio_net_receive(void *opaque, const uint8_t *frame, size_t len)
 
 /* ---- transmit: the guest's frames ---- */
 
+/*
+ * NEEDS_CSUM: the guest left the checksum of bytes [csum_start, len) to us, with the
+ * pseudo-header's sum already in the field at csum_start + csum_offset. false if those
+ * offsets do not fit the frame.
+ */
+static bool complete_checksum(uint8_t *frame, size_t len, uint16_t start, uint16_t offset)
+{
+    uint32_t sum = 0;
+    size_t i;
+
+    if ((size_t)start + offset + 2 > len)
+        return false;
+    for (i = start; i + 1 < len; i += 2)
+        sum += (uint32_t)(frame[i] << 8 | frame[i + 1]);
+    if (i < len)
+        sum += (uint32_t)frame[i] << 8;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    sum = ~sum & 0xffff;
+    frame[start + offset] = (uint8_t)(sum >> 8);
+    frame[start + offset + 1] = (uint8_t)sum;
+    return true;
+}
+
+/* Applies the transmit header: flags u8, gso_type u8, hdr_len, gso_size, csum_start,
+ * csum_offset, num_buffers (u16 each). false if the frame must be dropped. */
+static bool apply_tx_header(struct virtio_net *n, uint8_t *frame, size_t len)
+{
+    uint8_t hdr[VIRTIO_NET_HDR_LEN];
+    uint16_t start, offset;
+
+    virtq_chain_read(&n->chain, 0, hdr, sizeof(hdr));
+    if (hdr[1] != 0) {
+        net_guest_error(n, "a segmentation offload was asked for but not offered (dropped)");
+        return false;
+    }
+    if (!(hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+        return true;
+    if (!(n->transport->driver_features & VIRTIO_NET_F_CSUM)) {
+        net_guest_error(n, "NEEDS_CSUM without the CSUM feature (dropped)");
+        return false;
+    }
+    memcpy(&start, hdr + 6, 2);
+    memcpy(&offset, hdr + 8, 2);
+    if (!complete_checksum(frame, len, start, offset)) {
+        net_guest_error(n, "a checksum offset outside the frame (dropped)");
+        return false;
+    }
+    return true;
+}
+
 /* A copy of the frame in the popped chain, or NULL if it carries none worth sending. */
 static uint8_t *copy_tx_frame(struct virtio_net *n, size_t *len)
 {
@@ -155,6 +215,10 @@ static uint8_t *copy_tx_frame(struct virtio_net *n, size_t *len)
     if (!(frame = malloc(*len)))
         return NULL;
     virtq_chain_read(&n->chain, VIRTIO_NET_HDR_LEN, frame, *len);
+    if (!apply_tx_header(n, frame, *len)) {
+        free(frame);
+        return NULL;
+    }
     return frame;
 }
 
@@ -232,7 +296,8 @@ static void net_reset(void *dev)
 const struct virtio_device_ops virtio_net_ops = {
     .name = "virtio-net",
     .device_id = VIRTIO_ID_NET,
-    .features = VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS,
+    .features = VIRTIO_NET_F_CSUM | VIRTIO_NET_F_GUEST_CSUM | VIRTIO_NET_F_MAC |
+                VIRTIO_NET_F_STATUS,
     .nr_queues = 2,
     .queue_max = 256,
     .config_read = net_config_read,

@@ -26,13 +26,22 @@ struct rig {
     struct vm_netdev_config cfg;
 };
 
-static void rig_init(struct rig *r)
+#define F_CSUM 1u
+#define F_GUEST_CSUM 2u
+
+static void rig_init_with(struct rig *r, uint32_t features)
 {
     memset(r, 0, sizeof(*r));
     r->cfg = (struct vm_netdev_config){.id = "n0", .ipv6 = false};
     vdrv_init(&r->d, &virtio_net_ops, &r->net);
     g_assert_cmpint(virtio_net_init(&r->net, &r->cfg, guest_mac, &r->d.t), ==, 0);
-    vdrv_start(&r->d, 2);
+    vdrv_start_with(&r->d, 2, features);
+    g_assert_cmphex(vdrv_rd(&r->d, VIRTIO_MMIO_STATUS, 4), ==, 0x0f);
+}
+
+static void rig_init(struct rig *r)
+{
+    rig_init_with(r, 0);
 }
 
 static void rig_free(struct rig *r)
@@ -48,17 +57,24 @@ static void post_rx(struct rig *r, unsigned i, uint32_t len)
     vdrv_offer(&r->d, RXQ, (uint16_t)i);
 }
 
-/* Transmits a frame (after a zero virtio-net header) from descriptor 0 of the transmit queue
- * and lets the main loop send it on. */
-static void transmit(struct rig *r, const uint8_t *frame, size_t len)
+/* Transmits a frame after the virtio-net header hdr (zeros if NULL) from descriptor 0 of the
+ * transmit queue, and lets the main loop send it on. */
+static void transmit_with(struct rig *r, const uint8_t *hdr, const uint8_t *frame, size_t len)
 {
     uint8_t *buf = vdrv_ram(&r->d, VD_BUF(7));
     memset(buf, 0, HDR);
+    if (hdr)
+        memcpy(buf, hdr, HDR);
     memcpy(buf + HDR, frame, len);
     vdrv_desc(&r->d, TXQ, 0, VD_BUF(7), (uint32_t)(HDR + len), 0, 0);
     vdrv_offer(&r->d, TXQ, 0);
     vdrv_wr(&r->d, VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
     virtio_net_process(&r->net);
+}
+
+static void transmit(struct rig *r, const uint8_t *frame, size_t len)
+{
+    transmit_with(r, NULL, frame, len);
 }
 
 static size_t arp_request(uint8_t *f)
@@ -108,14 +124,19 @@ static size_t udp_frame(uint8_t *f, uint16_t dport, const char *payload)
 }
 
 /* The frame in receive buffer i, after checking its virtio-net header. */
-static const uint8_t *rx_frame(struct rig *r, unsigned i)
+static const uint8_t *rx_frame_flags(struct rig *r, unsigned i, uint8_t flags)
 {
     const uint8_t *buf = vdrv_ram(&r->d, VD_BUF(i));
     uint16_t num_buffers;
     memcpy(&num_buffers, buf + 10, 2);
     g_assert_cmpuint(num_buffers, ==, 1);
-    g_assert_cmpuint(buf[0], ==, 0); /* flags */
+    g_assert_cmpuint(buf[0], ==, flags);
     return buf + HDR;
+}
+
+static const uint8_t *rx_frame(struct rig *r, unsigned i)
+{
+    return rx_frame_flags(r, i, 0);
 }
 
 static void assert_arp_reply(const uint8_t *f)
@@ -207,25 +228,34 @@ static void test_frames_wait_for_buffers(void)
     rig_free(&r);
 }
 
+/* A host UDP socket bound to loopback, with a receive timeout; its port in *port. */
+static int host_udp_socket(uint16_t *port)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t alen = sizeof(addr);
+    struct timeval tv = {2, 0};
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    g_assert_cmpint(bind(s, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    g_assert_cmpint(getsockname(s, (struct sockaddr *)&addr, &alen), ==, 0);
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    *port = ntohs(addr.sin_port);
+    return s;
+}
+
 static void test_udp_to_the_host_and_back(void)
 {
     struct rig r;
     uint8_t f[128];
     uint32_t id = ~0u, len = ~0u;
     char got[64];
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t alen = sizeof(addr);
-    int s = socket(AF_INET, SOCK_DGRAM, 0);
-    g_assert_cmpint(bind(s, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
-    g_assert_cmpint(getsockname(s, (struct sockaddr *)&addr, &alen), ==, 0);
-    struct timeval tv = {5, 0};
-    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    uint16_t port;
+    int s = host_udp_socket(&port);
 
     rig_init(&r);
     post_rx(&r, 0, RX_BUF_LEN);
     transmit(&r, f, arp_request(f)); /* slirp learns our MAC */
     g_assert_true(vdrv_take_used(&r.d, RXQ, &id, &len));
-    transmit(&r, f, udp_frame(f, ntohs(addr.sin_port), "hello from the guest"));
+    transmit(&r, f, udp_frame(f, port, "hello from the guest"));
     struct sockaddr_in from;
     socklen_t flen = sizeof(from);
     ssize_t n = recvfrom(s, got, sizeof(got), 0, (struct sockaddr *)&from, &flen);
@@ -251,12 +281,69 @@ static void test_udp_to_the_host_and_back(void)
     rig_free(&r);
 }
 
+/* The UDP pseudo-header's sum (not inverted), as a guest puts it in the checksum field. */
+static uint16_t udp_pseudo_sum(const uint8_t *ip)
+{
+    uint32_t sum = 17 + (uint32_t)(ip[24] << 8 | ip[25]);
+    for (int i = 12; i < 20; i += 2)
+        sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)sum;
+}
+
+/* CSUM: the guest leaves a UDP checksum to the device. slirp drops a datagram whose checksum
+ * is wrong, so the host socket only sees it if the device completed it. GUEST_CSUM: frames
+ * for the guest say their checksums were checked. */
+static void test_checksum_offload(void)
+{
+    struct rig r;
+    uint8_t f[128], hdr[HDR] = {1 /* NEEDS_CSUM */};
+    char got[64];
+    uint16_t port, start = 14 + 20, offset = 6;
+    uint32_t id = ~0u, len = ~0u;
+    int s = host_udp_socket(&port);
+
+    rig_init_with(&r, F_CSUM | F_GUEST_CSUM);
+    post_rx(&r, 0, RX_BUF_LEN);
+    transmit(&r, f, arp_request(f));
+    g_assert_true(vdrv_take_used(&r.d, RXQ, &id, &len));
+    rx_frame_flags(&r, 0, 2 /* DATA_VALID */);
+    size_t n = udp_frame(f, port, "checksummed by the device");
+    uint16_t pseudo = udp_pseudo_sum(f + 14);
+    f[start + offset] = (uint8_t)(pseudo >> 8), f[start + offset + 1] = (uint8_t)pseudo;
+    memcpy(hdr + 6, &start, 2);
+    memcpy(hdr + 8, &offset, 2);
+    transmit_with(&r, hdr, f, n);
+    g_assert_cmpint(recv(s, got, sizeof(got), 0), ==, 25);
+    g_assert_cmpmem(got, 25, "checksummed by the device", 25);
+    /* The same datagram with a wrong seed in the field never arrives. */
+    f[start + offset] ^= 0x55;
+    transmit_with(&r, hdr, f, n);
+    g_assert_cmpint(recv(s, got, sizeof(got), MSG_DONTWAIT), ==, -1);
+    /* Offsets past the frame: dropped before slirp. */
+    offset = 2000;
+    memcpy(hdr + 8, &offset, 2);
+    transmit_with(&r, hdr, f, n);
+    g_assert_cmpuint(r.net.tx_dropped, ==, 1);
+    close(s);
+    rig_free(&r);
+}
+
 static void test_hostile_chains(void)
 {
     struct rig r;
     uint8_t f[64];
     uint32_t id = ~0u, len = ~0u;
     rig_init(&r);
+    /* NEEDS_CSUM without the feature, and a segmentation offload never offered. */
+    uint8_t hdr[HDR] = {1};
+    transmit_with(&r, hdr, f, arp_request(f));
+    hdr[0] = 0, hdr[1] = 1; /* GSO_TCPV4 */
+    transmit_with(&r, hdr, f, arp_request(f));
+    g_assert_cmpuint(r.net.tx_dropped, ==, 2);
+    g_assert_cmpuint(r.net.rx_frames, ==, 0);
+    r.net.tx_dropped = 0;
     /* A header and no frame: dropped, and the chain is still returned. */
     transmit(&r, f, 0);
     g_assert_true(vdrv_take_used(&r.d, TXQ, &id, &len));
@@ -315,6 +402,7 @@ int main(int argc, char **argv)
                     test_transmit_completes_at_notify);
     g_test_add_func("/virtio_net/frames_wait_for_buffers", test_frames_wait_for_buffers);
     g_test_add_func("/virtio_net/udp_to_the_host_and_back", test_udp_to_the_host_and_back);
+    g_test_add_func("/virtio_net/checksum_offload", test_checksum_offload);
     g_test_add_func("/virtio_net/hostile_chains", test_hostile_chains);
     g_test_add_func("/virtio_net/reset_drops_the_backlog", test_reset_drops_the_backlog);
     return g_test_run();

@@ -71,10 +71,13 @@ static inline void vdrv_set_addr(struct vdrv *d, uint32_t low_reg, uint64_t gpa)
     vdrv_wr(d, low_reg + 4, (uint32_t)(gpa >> 32));
 }
 
-/* The driver's start-up: VERSION_1 only, then nr_queues queues of VD_NUM, then DRIVER_OK. */
-static inline void vdrv_start(struct vdrv *d, unsigned nr_queues)
+/* The driver's start-up: VERSION_1 and the device-specific bits features_low, then nr_queues
+ * queues of VD_NUM, then DRIVER_OK. */
+static inline void vdrv_start_with(struct vdrv *d, unsigned nr_queues, uint32_t features_low)
 {
     vdrv_wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    vdrv_wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+    vdrv_wr(d, VIRTIO_MMIO_DRIVER_FEATURES, features_low);
     vdrv_wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
     vdrv_wr(d, VIRTIO_MMIO_DRIVER_FEATURES, 1);
     vdrv_wr(d, VIRTIO_MMIO_STATUS, 0x0b);
@@ -87,6 +90,11 @@ static inline void vdrv_start(struct vdrv *d, unsigned nr_queues)
         vdrv_wr(d, VIRTIO_MMIO_QUEUE_READY, 1);
     }
     vdrv_wr(d, VIRTIO_MMIO_STATUS, 0x0f);
+}
+
+static inline void vdrv_start(struct vdrv *d, unsigned nr_queues)
+{
+    vdrv_start_with(d, nr_queues, 0);
 }
 
 static inline void vdrv_desc(struct vdrv *d, unsigned q, unsigned i, uint64_t addr,
