@@ -246,13 +246,21 @@ static unsigned collect_tx(struct virtio_net *n)
     return taken;
 }
 
+/* Frames handed to slirp per turn of the main loop, so a guest that never stops sending
+ * cannot keep the loop from its other work (slirp's sockets among it). */
+#define TX_BUDGET 512
+
 /* Main thread: hands the queued frames to slirp, taking more from the guest as room frees. */
 void virtio_net_process(void *opaque)
 {
     struct virtio_net *n = opaque;
     struct virtio_mmio *t = n->transport;
 
-    for (;;) {
+    for (unsigned sent = 0;; sent++) {
+        if (sent == TX_BUDGET) {
+            main_loop_event_signal(n->kick); /* the rest on the next turn */
+            return;
+        }
         struct virtio_net_frame f = {NULL, 0};
         pthread_mutex_lock(&t->lock);
         if (n->tx.len == n->tx.cap || !n->tx.len)
