@@ -29,6 +29,7 @@ struct vm_virtio_config {
     int drive;            /* virtio-blk: index into drives, once resolved */
     const char *drive_id; /* virtio-blk from -device: drive=ID, resolved after parsing */
     const char *serial;   /* virtio-blk: serial=, what the guest reads as the disk's ID */
+    int ioeventfd;        /* ioeventfd=: 1 on, -1 off, 0 unset (-global's, else on) */
 };
 #define CONFIG_MAX_VIRTIO 8
 
@@ -55,6 +56,15 @@ struct vm_config {
     bool tcg_one_insn_per_tb; /* -accel tcg,one-insn-per-tb=on or -singlestep */
     uint64_t tcg_cache_size;  /* -accel tcg,tb-size=MiB */
     bool perfmap;             /* -perfmap */
+    bool virtio_mmio_no_ioeventfd; /* -global virtio-mmio.ioeventfd=off */
 };
+
+/* Whether virtio device i takes the accelerator's fast path (ioeventfd and irqfd). */
+static inline bool vm_virtio_ioeventfd(const struct vm_config *cfg, unsigned i)
+{
+    int v = cfg->virtio[i].ioeventfd;
+
+    return v ? v > 0 : !cfg->virtio_mmio_no_ioeventfd;
+}
 
 #endif
