@@ -224,7 +224,7 @@ static int probe_all(void)
     for (unsigned i = 0; i < nr_devs; i++) {
         if (virtio_probe(&devs[i]) < 0)
             fail("virtio: probing 0x%lx", devs[i].base);
-        printf("virtio: %luK@0x%lx irq %u: device %u (%s)\n", devs[i].size >> 10,
+        printf("virtio: %lu bytes at 0x%lx, irq %u: device %u (%s)\n", devs[i].size,
                devs[i].base, devs[i].irq, devs[i].device_id, device_name(devs[i].device_id));
         if (devs[i].device_id == VIRTIO_ID_BLOCK && blk < 0)
             blk = (int)i;
