@@ -33,8 +33,8 @@ size_t pc_virtio_cmdline(char *buf, size_t size, unsigned n)
     for (unsigned i = 0; i < n; i++) {
         int w = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
                          "%svirtio_mmio.device=%uK@0x%" PRIx64 ":%" PRIu32,
-                         i ? " " : "", (unsigned)(PC_VIRTIO_MMIO_SLOT_SIZE >> 10), pc_virtio_slot_base(i),
-                         pc_virtio_slot_irq(i));
+                         i ? " " : "", (unsigned)(PC_VIRTIO_MMIO_SLOT_SIZE >> 10),
+                         pc_virtio_slot_base(i), pc_virtio_slot_irq(i));
         len += (size_t)w;
     }
     return len;
