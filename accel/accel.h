@@ -73,6 +73,23 @@ struct accel_ops {
     void (*set_irq)(struct accel *accel, uint32_t line, int level);
     /* Makes vcpu_run on the vCPU's thread return VCPU_EXIT_KICKED soon. Any thread. */
     void (*vcpu_kick)(struct vcpu *vcpu);
+    /*
+     * Device fast paths, for a VM that exists; they last until it is destroyed. NULL where
+     * the accelerator has none (TCG): devices then see every access through the io buses
+     * and drive their lines with set_irq. Both return 0 or -errno.
+     *
+     * add_ioeventfd: a guest write of size bytes holding data to MMIO address addr signals
+     * the eventfd fd instead of reaching the io bus. Writes of other values or sizes still
+     * reach the bus.
+     */
+    int (*add_ioeventfd)(struct accel *accel, uint64_t addr, unsigned size, uint64_t data,
+                         int fd);
+    /*
+     * add_irqfd: a write to the eventfd fd asserts line. The line is level-triggered: it
+     * falls when the guest acknowledges the interrupt (EOI), and then resample_fd is
+     * signalled so that the device can assert it again if its condition still holds.
+     */
+    int (*add_irqfd)(struct accel *accel, uint32_t line, int fd, int resample_fd);
 };
 
 struct accel {

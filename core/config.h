@@ -53,6 +53,7 @@ struct vm_virtio_config {
     const char *netdev_id;
     bool has_mac;         /* virtio-net: mac= given; otherwise QEMU's 52:54:00:12:34:56 + n */
     uint8_t mac[6];
+    int ioeventfd;        /* ioeventfd=: 1 on, -1 off, 0 unset (-global's, else on) */
 };
 #define CONFIG_MAX_VIRTIO 8
 
@@ -81,6 +82,15 @@ struct vm_config {
     bool tcg_one_insn_per_tb; /* -accel tcg,one-insn-per-tb=on or -singlestep */
     uint64_t tcg_cache_size;  /* -accel tcg,tb-size=MiB */
     bool perfmap;             /* -perfmap */
+    bool virtio_mmio_no_ioeventfd; /* -global virtio-mmio.ioeventfd=off */
 };
+
+/* Whether virtio device i takes the accelerator's fast path (ioeventfd and irqfd). */
+static inline bool vm_virtio_ioeventfd(const struct vm_config *cfg, unsigned i)
+{
+    int v = cfg->virtio[i].ioeventfd;
+
+    return v ? v > 0 : !cfg->virtio_mmio_no_ioeventfd;
+}
 
 #endif

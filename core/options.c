@@ -297,9 +297,11 @@ static void print_devices(void)
            "isa-debug-exit  iobase=PORT,iosize=N: a write of V exits with (V << 1) | 1\n"
            "pc-testdev      QEMU's x86 test device (ports 0xe0-0xeb, 0x2000; MMIO "
            "0xff000000)\n"
-           "virtio-rng-device  virtio entropy source fed by getrandom() (-M virt)\n"
-           "virtio-blk-device  drive=ID[,serial=S]: a -drive if=none as a virtio disk\n"
-           "virtio-net-device  netdev=ID[,mac=MAC]: a NIC on a -netdev user network\n");
+           "virtio-rng-device  virtio entropy source fed by getrandom() [ioeventfd=off]\n"
+           "virtio-blk-device  drive=ID[,serial=S][,ioeventfd=off]: a disk from -drive "
+           "if=none\n"
+           "virtio-net-device  netdev=ID[,mac=MAC][,ioeventfd=off]: a NIC on a -netdev user "
+           "network\n");
 }
 
 static enum options_result add_virtio(struct vm_config *cfg, const char *opt,
@@ -311,34 +313,70 @@ static enum options_result add_virtio(struct vm_config *cfg, const char *opt,
     return OPTIONS_RUN;
 }
 
+/* ioeventfd=on|off, QEMU's property for a virtio transport's fast path; 0, or -1 if invalid. */
+static int parse_ioeventfd(const struct kv_list *l, int *out)
+{
+    const char *v = kv_get(l, "ioeventfd");
+
+    if (!v)
+        return 0;
+    if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+        return -1;
+    *out = strcmp(v, "on") == 0 ? 1 : -1;
+    return 0;
+}
+
+/* -global virtio-mmio.ioeventfd=on|off: the default for every virtio device (-drive too). */
+static enum options_result opt_global(struct vm_config *cfg, const char *opt, const char *arg)
+{
+    static const char prefix[] = "virtio-mmio.ioeventfd=";
+
+    if (strncmp(arg, prefix, sizeof(prefix) - 1) != 0)
+        return usage_error(opt, "'%s': kestrel knows only -global virtio-mmio.ioeventfd=on|off",
+                           arg);
+    const char *v = arg + sizeof(prefix) - 1;
+    if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+        return usage_error(opt, "'%s': ioeventfd takes on or off", arg);
+    cfg->virtio_mmio_no_ioeventfd = strcmp(v, "off") == 0;
+    return OPTIONS_RUN;
+}
+
 /* -device virtio-blk-device,drive=ID: the drive is looked up once every option is read. */
 static enum options_result opt_device_virtio_blk(struct vm_config *cfg, const char *opt,
                                                  const char *arg, const struct kv_list *l)
 {
-    static const char *const keys[] = {"", "drive", "serial", NULL};
+    static const char *const keys[] = {"", "drive", "serial", "ioeventfd", NULL};
     const char *drive = kv_get(l, "drive"), *serial = kv_get(l, "serial");
+    int ioeventfd = 0;
 
     if (kv_unknown(l, keys))
-        return usage_error(opt, "'%s': virtio-blk-device takes drive=ID and serial=S", arg);
+        return usage_error(opt, "'%s': virtio-blk-device takes drive=ID, serial=S and "
+                                "ioeventfd=on|off", arg);
     if (!drive)
         return usage_error(opt, "'%s': virtio-blk-device needs drive=ID (from -drive "
                                 "if=none,id=ID,file=...)", arg);
+    if (parse_ioeventfd(l, &ioeventfd) < 0)
+        return usage_error(opt, "'%s': ioeventfd takes on or off", arg);
     return add_virtio(cfg, opt, (struct vm_virtio_config){
                                     .kind = VM_VIRTIO_BLK, .drive = -1,
                                     .drive_id = g_intern_string(drive),
-                                    .serial = serial ? g_intern_string(serial) : NULL});
+                                    .serial = serial ? g_intern_string(serial) : NULL,
+                                    .ioeventfd = ioeventfd});
 }
 
 /* -device virtio-net-device,netdev=ID[,mac=MAC]: the netdev is looked up after parsing. */
 static enum options_result opt_device_virtio_net(struct vm_config *cfg, const char *opt,
                                                  const char *arg, const struct kv_list *l)
 {
-    static const char *const keys[] = {"", "netdev", "mac", NULL};
+    static const char *const keys[] = {"", "netdev", "mac", "ioeventfd", NULL};
     const char *netdev = kv_get(l, "netdev"), *mac = kv_get(l, "mac");
     struct vm_virtio_config dev = {.kind = VM_VIRTIO_NET, .netdev = -1};
 
     if (kv_unknown(l, keys))
-        return usage_error(opt, "'%s': virtio-net-device takes netdev=ID and mac=MAC", arg);
+        return usage_error(opt, "'%s': virtio-net-device takes netdev=ID, mac=MAC and "
+                                "ioeventfd=on|off", arg);
+    if (parse_ioeventfd(l, &dev.ioeventfd) < 0)
+        return usage_error(opt, "'%s': ioeventfd takes on or off", arg);
     if (!netdev)
         return usage_error(opt, "'%s': virtio-net-device needs netdev=ID (from -netdev "
                                 "user,id=ID)", arg);
@@ -356,6 +394,8 @@ static enum options_result opt_device(struct vm_config *cfg, const char *opt, co
         "virtio-serial-device", "virtio-blk-pci", "virtio-net-pci", "virtio-rng-pci", "virtconsole", NULL,
     };
     static const char *const testdev_keys[] = {"", NULL};
+    static const char *const rng_keys[] = {"", "ioeventfd", NULL};
+    int ioeventfd = 0;
     struct kv_list l;
     enum options_result r = OPTIONS_RUN;
 
@@ -370,12 +410,13 @@ static enum options_result opt_device(struct vm_config *cfg, const char *opt, co
     } else if (strcmp(name, "isa-debug-exit") == 0) {
         r = opt_device_debug_exit(cfg, opt, arg, &l);
     } else if (strcmp(name, "virtio-rng-device") == 0) {
-        if (kv_unknown(&l, testdev_keys))
-            r = usage_error(opt, "virtio-rng-device takes no properties ('%s')", arg);
+        if (kv_unknown(&l, rng_keys) || parse_ioeventfd(&l, &ioeventfd) < 0)
+            r = usage_error(opt, "'%s': virtio-rng-device takes only ioeventfd=on|off", arg);
         else if (cfg->nr_virtio == CONFIG_MAX_VIRTIO)
             r = usage_error(opt, "at most %d virtio devices", CONFIG_MAX_VIRTIO);
         else
-            r = add_virtio(cfg, opt, (struct vm_virtio_config){.kind = VM_VIRTIO_RNG});
+            r = add_virtio(cfg, opt, (struct vm_virtio_config){.kind = VM_VIRTIO_RNG,
+                                                               .ioeventfd = ioeventfd});
     } else if (strcmp(name, "virtio-blk-device") == 0) {
         r = opt_device_virtio_blk(cfg, opt, arg, &l);
     } else if (strcmp(name, "virtio-net-device") == 0) {
@@ -712,6 +753,7 @@ static void print_help(void)
            "  -drive file=F[,format=raw][,if=virtio|none][,readonly=on][,id=ID]  a virtio disk\n"
            "  -netdev user,id=ID[,hostfwd=tcp:HADDR:HPORT-:GPORT]  slirp user networking\n"
            "  -nic user[,hostfwd=...][,mac=MAC]   -netdev user and a virtio-net-device at once\n"
+           "  -global virtio-mmio.ioeventfd=off  virtio without KVM's ioeventfd/irqfd\n"
            "  -no-reboot                  exit instead of resetting\n"
            "  -nographic, -display none   accepted; kestrel has no display\n"
            "  -d ITEMS, -D FILE           debug logging (-d help), to FILE\n"
@@ -755,6 +797,7 @@ static const struct option_def {
     {"hda", true, opt_later_io},     {"cdrom", true, opt_later_io},
     {"h", false, opt_help},          {"help", false, opt_help},
     {"version", false, opt_version},
+    {"global", true, opt_global},
     {"singlestep", false, opt_singlestep},
     {"perfmap", false, opt_perfmap},
     {"one-insn-per-tb", false, opt_singlestep},

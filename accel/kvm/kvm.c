@@ -1,4 +1,7 @@
-/* The KVM accelerator: probing /dev/kvm, the VM, memory slots, the in-kernel irqchip. */
+/*
+ * The KVM accelerator: probing /dev/kvm, the VM, memory slots, the in-kernel irqchip, and
+ * the device fast paths (ioeventfd, irqfd).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -195,6 +198,34 @@ static void kvm_set_irq(struct accel *accel, uint32_t line, int level)
         log_error("KVM: KVM_IRQ_LINE %u level %d: %s", line, level, strerror(-ret));
 }
 
+static int kvm_add_ioeventfd(struct accel *accel, uint64_t addr, unsigned size, uint64_t data,
+                             int fd)
+{
+    struct kvm_vm *vm = accel->priv;
+    struct kvm_ioeventfd ioe = {
+        .datamatch = data, .addr = addr, .len = size, .fd = fd,
+        .flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+    };
+
+    if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) <= 0)
+        return -ENOTSUP;
+    return kvm_ioctl(vm->vm_fd, KVM_IOEVENTFD, &ioe);
+}
+
+static int kvm_add_irqfd(struct accel *accel, uint32_t line, int fd, int resample_fd)
+{
+    struct kvm_vm *vm = accel->priv;
+    struct kvm_irqfd irqfd = {
+        .fd = (uint32_t)fd, .gsi = line,
+        .flags = KVM_IRQFD_FLAG_RESAMPLE, .resamplefd = (uint32_t)resample_fd,
+    };
+
+    if (!vm->desc.x86_irqchip || ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD) <= 0 ||
+        ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD_RESAMPLE) <= 0)
+        return -ENOTSUP;
+    return kvm_ioctl(vm->vm_fd, KVM_IRQFD, &irqfd);
+}
+
 const struct accel_ops kvm_accel_ops = {
     .name = "kvm",
     .probe = kvm_probe,
@@ -209,4 +240,6 @@ const struct accel_ops kvm_accel_ops = {
     .vcpu_set_state = kvm_x86_set_state,
     .set_irq = kvm_set_irq,
     .vcpu_kick = kvm_vcpu_kick,
+    .add_ioeventfd = kvm_add_ioeventfd,
+    .add_irqfd = kvm_add_irqfd,
 };

@@ -258,6 +258,22 @@ void virtio_mmio_io(void *opaque, struct io_access *a)
     pthread_mutex_unlock(&t->lock);
 }
 
+void virtio_mmio_notify_queue(struct virtio_mmio *t, unsigned q)
+{
+    pthread_mutex_lock(&t->lock);
+    if (t->ops)
+        notify(t, q);
+    pthread_mutex_unlock(&t->lock);
+}
+
+void virtio_mmio_refresh_irq(struct virtio_mmio *t)
+{
+    pthread_mutex_lock(&t->lock);
+    if (t->ops)
+        update_irq(t);
+    pthread_mutex_unlock(&t->lock);
+}
+
 int virtio_mmio_pop(struct virtio_mmio *t, unsigned q, struct virtq_chain *c)
 {
     /* Before DRIVER_OK and after NEEDS_RESET the device takes nothing. */

@@ -118,6 +118,18 @@ void virtio_mmio_reset(struct virtio_mmio *t);
 
 io_handler_fn virtio_mmio_io;
 
+/*
+ * A QueueNotify write for queue q that reached the device without passing through
+ * virtio_mmio_io (an ioeventfd under KVM). Any thread; takes the lock and applies the same
+ * checks as the register.
+ */
+void virtio_mmio_notify_queue(struct virtio_mmio *t, unsigned q);
+/*
+ * Drives the interrupt line again from InterruptStatus. Any thread; takes the lock. For a
+ * line that falls by itself when the guest acknowledges it (an irqfd with resampling).
+ */
+void virtio_mmio_refresh_irq(struct virtio_mmio *t);
+
 /* For devices, with the lock held: the next chain of queue q (1), none (0, also before
  * DRIVER_OK and once the device needs a reset), or a broken ring (-EIO: the transport has
  * already asked the driver for a reset). */

@@ -64,6 +64,10 @@ struct mp_interrupt {
     uint8_t src_bus, src_irq, dst_apic, dst_pin;
 } __attribute__((packed));
 
+/* Interrupt entry flags: polarity in bits 0-1, trigger mode in bits 2-3. */
+#define MP_IRQ_ACTIVE_HIGH 0x1
+#define MP_IRQ_LEVEL 0xc
+
 #define MP_CPU_ENABLED 0x01
 #define MP_CPU_BSP 0x02
 #define MP_IOAPIC_ENABLED 0x01
@@ -79,16 +83,18 @@ static uint8_t mp_checksum(const void *p, size_t len)
     return (uint8_t)-sum;
 }
 
-static unsigned mp_nr_entries(unsigned nr_cpus)
+static unsigned mp_nr_entries(unsigned nr_cpus, unsigned nr_virtio)
 {
-    return nr_cpus + 1 /* bus */ + 1 /* ioapic */ + PC_NR_ISA_IRQS + 2 /* LINT0, LINT1 */;
+    return nr_cpus + 1 /* bus */ + 1 /* ioapic */ + PC_NR_ISA_IRQS + nr_virtio +
+           2 /* LINT0, LINT1 */;
 }
 
-uint64_t pc_mptable_size(unsigned nr_cpus)
+uint64_t pc_mptable_size(unsigned nr_cpus, unsigned nr_virtio)
 {
     return sizeof(struct mp_floating_pointer) + sizeof(struct mp_config_header) +
            nr_cpus * sizeof(struct mp_processor) + sizeof(struct mp_bus) +
-           sizeof(struct mp_ioapic) + (PC_NR_ISA_IRQS + 2) * sizeof(struct mp_interrupt);
+           sizeof(struct mp_ioapic) +
+           (PC_NR_ISA_IRQS + nr_virtio + 2) * sizeof(struct mp_interrupt);
 }
 
 static uint8_t *mp_put(uint8_t *p, const void *entry, size_t len)
@@ -111,11 +117,23 @@ static uint8_t *mp_put_cpus(uint8_t *p, unsigned nr_cpus)
     return p;
 }
 
-/* ISA IRQ n goes to IOAPIC pin n, matching KVM's default GSI routing. */
-static uint8_t *mp_put_interrupts(uint8_t *p, uint8_t ioapic_id)
+/*
+ * ISA IRQ n goes to IOAPIC pin n, matching KVM's default GSI routing. The virtio slots' pins
+ * follow on the same bus, as IRQ = pin, level-triggered and active high: the transport holds
+ * its line up while InterruptStatus is non-zero, and KVM's irqfd resampling needs a level
+ * pin (virtio_fastpath.h). Linux then maps each to the IRQ number of its pin, the number
+ * the command line's virtio_mmio.device= entries give.
+ */
+static uint8_t *mp_put_interrupts(uint8_t *p, uint8_t ioapic_id, unsigned nr_virtio)
 {
     for (uint8_t irq = 0; irq < PC_NR_ISA_IRQS; irq++) {
         struct mp_interrupt e = {MP_IOINTR, MP_INT, 0, 0, irq, ioapic_id, irq};
+        p = mp_put(p, &e, sizeof(e));
+    }
+    for (unsigned i = 0; i < nr_virtio; i++) {
+        uint8_t pin = (uint8_t)(PC_VIRTIO_IRQ_BASE + i);
+        struct mp_interrupt e = {MP_IOINTR, MP_INT, MP_IRQ_LEVEL | MP_IRQ_ACTIVE_HIGH, 0, pin,
+                                 ioapic_id, pin};
         p = mp_put(p, &e, sizeof(e));
     }
     struct mp_interrupt lint0 = {MP_LOCALINTR, MP_EXTINT, 0, 0, 0, MP_ALL_APICS, 0};
@@ -124,12 +142,13 @@ static uint8_t *mp_put_interrupts(uint8_t *p, uint8_t ioapic_id)
     return mp_put(p, &lint1, sizeof(lint1));
 }
 
-int pc_mptable_write(const struct guest_memory *mem, uint64_t gpa, unsigned nr_cpus)
+int pc_mptable_write(const struct guest_memory *mem, uint64_t gpa, unsigned nr_cpus,
+                     unsigned nr_virtio)
 {
-    uint64_t size = pc_mptable_size(nr_cpus);
+    uint64_t size = pc_mptable_size(nr_cpus, nr_virtio);
     uint8_t *base = gpa_to_host(mem, gpa, size);
 
-    if (!base || nr_cpus == 0 || nr_cpus >= MP_ALL_APICS)
+    if (!base || nr_cpus == 0 || nr_cpus >= MP_ALL_APICS || nr_virtio > PC_VIRTIO_MAX_SLOTS)
         return -EFAULT;
     memset(base, 0, size);
     uint8_t *cfg = base + sizeof(struct mp_floating_pointer);
@@ -142,7 +161,7 @@ int pc_mptable_write(const struct guest_memory *mem, uint64_t gpa, unsigned nr_c
     struct mp_ioapic ioapic = {MP_IOAPIC, ioapic_id, MP_IOAPIC_VERSION, MP_IOAPIC_ENABLED,
                                (uint32_t)PC_IOAPIC_BASE};
     p = mp_put(p, &ioapic, sizeof(ioapic));
-    p = mp_put_interrupts(p, ioapic_id);
+    p = mp_put_interrupts(p, ioapic_id, nr_virtio);
 
     struct mp_config_header hdr = {
         .signature = {'P', 'C', 'M', 'P'},
@@ -150,7 +169,7 @@ int pc_mptable_write(const struct guest_memory *mem, uint64_t gpa, unsigned nr_c
         .spec_rev = MP_SPEC_REV,
         .oem_id = {'K', 'E', 'S', 'T', 'R', 'E', 'L', ' '},
         .product_id = {'P', 'C', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '},
-        .entry_count = (uint16_t)mp_nr_entries(nr_cpus),
+        .entry_count = (uint16_t)mp_nr_entries(nr_cpus, nr_virtio),
         .lapic_addr = (uint32_t)PC_LAPIC_BASE,
     };
     memcpy(cfg, &hdr, sizeof(hdr));

@@ -1,4 +1,4 @@
-/* The PC board: RAM around the 3.25 GiB hole, legacy devices, and multiboot boot. */
+/* The PC board: RAM around the 3.25 GiB hole, legacy devices, virtio-mmio, multiboot boot. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include "machine/pc/mptable.h"
 #include "machine/pc/pc_kernel.h"
 #include "machine/pc/pc_memmap.h"
+#include "machine/pc/pc_virtio.h"
 
 #define PC_DEFAULT_RAM (128ull << 20)
 #define PC_MIN_RAM (2ull << 20)
@@ -35,6 +36,7 @@ struct pc_board {
     struct cmos_rtc rtc;
     struct pc_testdev *testdev;
     struct pc_kernel kernel;
+    struct pc_virtio virtio;
 };
 
 static int pc_register(struct io_bus *bus, uint64_t base, uint64_t size, io_handler_fn *fn,
@@ -156,6 +158,15 @@ static int pc_create_devices(struct machine *m, struct pc_board *pc)
     return 0;
 }
 
+/* Each virtio slot is named on the kernel command line, after -append, as Linux reads it. */
+static void pc_announce_virtio(struct pc_board *pc)
+{
+    char words[CONFIG_MAX_VIRTIO * 48];
+
+    if (pc_virtio_cmdline(words, sizeof(words), pc->virtio.nr) < sizeof(words))
+        pc_kernel_append_cmdline(&pc->kernel, words);
+}
+
 static int pc_create(struct machine *m)
 {
     const struct vm_config *cfg = m->cfg;
@@ -164,11 +175,6 @@ static int pc_create(struct machine *m)
     if (!pc)
         return -ENOMEM;
     m->board_state = pc;
-    if (cfg->nr_virtio) {
-        log_error("-device virtio-*-device: virtio devices on the pc machine are not built yet "
-                  "(they are on -M virt)");
-        return -ENOTSUP;
-    }
     if (cfg->bios) {
         log_error("-bios %s: firmware boot is not built yet for the pc machine; boot a "
                   "multiboot kernel with -kernel", cfg->bios);
@@ -182,8 +188,10 @@ static int pc_create(struct machine *m)
     int ret;
     if ((ret = pc_create_ram(m, pc)) < 0 || (ret = pc_create_chardevs(m, pc)) < 0 ||
         (ret = pc_create_devices(m, pc)) < 0 ||
+        (ret = pc_virtio_create(&pc->virtio, cfg, &m->mem, &m->mmio, &m->irqchip)) < 0 ||
         (ret = pc_kernel_open(&pc->kernel, cfg, pc->low_ram_end)) < 0)
         return ret;
+    pc_announce_virtio(pc);
     m->vm_desc = (struct accel_vm_desc){
         .arch = CPU_ARCH_X86_64,
         .nr_vcpus = m->nr_vcpus,
@@ -205,7 +213,8 @@ static int pc_boot(struct machine *m)
     struct vcpu *bsp = &m->vcpus[0];
     struct cpu_state state;
 
-    if (pc_mptable_write(&m->mem, PC_MPTABLE_BASE, m->nr_vcpus) < 0) {
+    pc_virtio_attach(&pc->virtio, m->accel);
+    if (pc_mptable_write(&m->mem, PC_MPTABLE_BASE, m->nr_vcpus, pc->virtio.nr) < 0) {
         log_error("pc: cannot write the MP table");
         return -EFAULT;
     }
@@ -231,6 +240,7 @@ static void pc_reset(struct machine *m)
     cmos_rtc_reset(&pc->rtc);
     if (pc->testdev)
         pc_testdev_reset(pc->testdev);
+    pc_virtio_reset(&pc->virtio);
 }
 
 static void pc_destroy(struct machine *m)
@@ -239,6 +249,7 @@ static void pc_destroy(struct machine *m)
 
     if (!pc)
         return;
+    pc_virtio_destroy(&pc->virtio);
     chardev_close(&pc->serial_chr);
     chardev_close(&pc->debugcon_chr);
     free(pc->testdev);
@@ -249,7 +260,7 @@ static void pc_destroy(struct machine *m)
 
 const struct board_ops pc_board_ops = {
     .name = "pc",
-    .description = "Standard PC (KVM in-kernel PIC/IOAPIC/LAPIC/PIT, 16550A, multiboot)",
+    .description = "Standard PC (KVM in-kernel PIC/IOAPIC/LAPIC/PIT, 16550A, virtio-mmio, multiboot)",
     .arch = CPU_ARCH_X86_64,
     .default_ram_size = PC_DEFAULT_RAM,
     .default_accel = "kvm:tcg",

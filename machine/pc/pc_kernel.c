@@ -115,6 +115,16 @@ int pc_kernel_open(struct pc_kernel *k, const struct vm_config *cfg, uint64_t ma
     return cfg->initrd ? pc_kernel_read_modules(k, cfg->initrd, max_size) : 0;
 }
 
+void pc_kernel_append_cmdline(struct pc_kernel *k, const char *words)
+{
+    if (!words || !*words)
+        return;
+    bool space = *k->cmdline && k->cmdline[strlen(k->cmdline) - 1] != ' ';
+    char *joined = g_strconcat(k->cmdline, space ? " " : "", words, NULL);
+    g_free(k->cmdline);
+    k->cmdline = joined;
+}
+
 int pc_kernel_load(const struct pc_kernel *k, const struct pc_boot_memory *bm,
                    struct x86_cpu_state *bsp)
 {

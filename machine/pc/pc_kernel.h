@@ -44,6 +44,9 @@ struct pc_boot_memory {
  */
 int pc_kernel_open(struct pc_kernel *k, const struct vm_config *cfg, uint64_t max_size);
 
+/* Adds words at the end of the kernel's command line (after -append), for the board. */
+void pc_kernel_append_cmdline(struct pc_kernel *k, const char *words);
+
 /* Places the image in RAM and fills in the boot CPU's entry state; 0 or -errno, reported. */
 int pc_kernel_load(const struct pc_kernel *k, const struct pc_boot_memory *bm,
                    struct x86_cpu_state *bsp);

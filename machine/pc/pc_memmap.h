@@ -9,6 +9,8 @@
  *   0x000f_0000 .. 0x000f_ffff  RAM, reserved: BIOS area; the MP table lives here
  *   0x0010_0000 .. low_end      RAM: kernels load at 1 MiB
  *   0xd000_0000 .. 0xffff_ffff  the hole below 4 GiB (no RAM):
+ *       0xd000_0000             virtio-mmio slots, 4 KiB each, one per virtio device in
+ *                               command-line order (at most 8: 0xd000_0000..0xd000_7fff)
  *       0xfec0_0000             IOAPIC (in-kernel under KVM)
  *       0xfee0_0000             local APICs (in-kernel under KVM)
  *       0xfeff_c000             KVM identity-map page, then its three TSS pages
@@ -38,6 +40,16 @@
 #define PC_IRQ_RTC 8
 #define PC_NR_ISA_IRQS 16
 #define PC_NR_IOAPIC_PINS 24
+
+/*
+ * virtio-mmio slots. Their interrupts are IOAPIC pins 16..23: above the ISA lines, so they
+ * collide with no legacy device and reach no 8259 PIC input, and level-triggered, active high
+ * (the MP table says so), because the transport's InterruptStatus is a level.
+ */
+#define PC_VIRTIO_MMIO_BASE 0xd0000000ull
+#define PC_VIRTIO_MMIO_SLOT_SIZE 0x1000ull
+#define PC_VIRTIO_IRQ_BASE 16
+#define PC_VIRTIO_MAX_SLOTS (PC_NR_IOAPIC_PINS - PC_VIRTIO_IRQ_BASE)
 
 /* Legacy ports. */
 #define PC_COM1_PORT 0x3f8

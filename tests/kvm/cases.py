@@ -21,6 +21,27 @@ def fnv1a(data):
     return h
 
 
+# The virtio guest's disk: byte o is ((o / 512) * 31 + o) & 0xff, 64 sectors. The guest
+# writes sectors 8-11 with byte j of sector s = (s * 13 + j * 7 + 0x5a) & 0xff.
+DISK = bytes(((o >> 9) * 31 + o) & 0xFF for o in range(64 * 512))
+DISK_WRITTEN = (DISK[:8 * 512]
+                + bytes((s * 13 + j * 7 + 0x5A) & 0xFF for s in range(8, 12) for j in range(512))
+                + DISK[12 * 512:])
+
+
+def virtio_blk_lines(readonly, first_slot=0):
+    return [
+        r"virtio: 4096 bytes at 0x%x, irq %d: device 2 \(block\)"
+        % (0xD0000000 + 0x1000 * first_slot, 16 + first_slot),
+        r"blk: 64 sectors, read-only %s, flush yes" % ("yes" if readonly else "no"),
+        r"blk: read sectors 0-7 by polling: the host's pattern",
+        r"blk: write sectors 8-11 by interrupt: status %d" % (1 if readonly else 0),
+        r"blk: flush: status 0",
+        r"blk: read back sectors 8-11 by interrupt: the %s pattern"
+        % ("host's" if readonly else "guest's"),
+    ]
+
+
 def case(guest, expect, args=(), status=PASS, **extra):
     return dict(guest=guest, expect=list(expect), args=list(args), status=status, **extra)
 
@@ -113,6 +134,53 @@ CASES = {
 
     "reset-no-reboot": case("reset", [r"reset: boot 1", r"reset: triple fault"],
                             args=["-no-reboot"], status=0, absent=[r"reset: boot 2"]),
+
+    # QEMU as a second oracle: its -M pc has no virtio-mmio bus, so virtio-blk-device cannot
+    # be plugged there. QEMU 7.2's -M microvm has one, but it appends virtio_mmio.device=
+    # entries only to a Linux kernel's command line, not a multiboot one, its transports
+    # speak version 1 unless -global virtio-mmio.force-legacy=false, and they sit at
+    # 0xfeb00000 + 512 * n (the device lands in the last free one). With
+    #   -M microvm,ioapic2=off -global virtio-mmio.force-legacy=false
+    #   -append virtio_mmio.device=512@0xfeb00e00:12
+    # the guest probes the device and its polled reads and interrupt-driven write reach
+    # the image, but the write's interrupt never arrived in our one try (not investigated
+    # further). So these cases run under kestrel only.
+    #
+    # virtio-blk on the pc board: the slot at 0xd0000000 on IOAPIC pin 16 announced on the
+    # command line, reads of the host's pattern, writes, FLUSH and GET_ID, some requests
+    # waited for by interrupt; then the image on the host holds what the guest wrote.
+    "virtio-blk": case("virtio", [
+        r"command line: '/\S+/virtio\.elf virtio_mmio\.device=4K@0xd0000000:16'",
+        r"virtio: 1 device\(s\) on the command line",
+    ] + virtio_blk_lines(False) + [r"blk: serial 'kestrel-disk-1'", r"PASS"],
+        args=["-drive", "file={tmp}/disk.img,if=none,id=d0",
+              "-device", "virtio-blk-device,drive=d0,serial=kestrel-disk-1"],
+        files={"disk.img": DISK}, files_after={"disk.img": DISK_WRITTEN}),
+
+    # Read-only: writes answered with IOERR, the image untouched.
+    "virtio-blk-readonly": case("virtio", virtio_blk_lines(True) + [r"blk: serial ''", r"PASS"],
+                                args=["-drive", "file={tmp}/disk.img,format=raw,if=virtio,"
+                                                "readonly=on"],
+                                files={"disk.img": DISK}, files_after={"disk.img": DISK}),
+
+    # Without the fast path (no ioeventfd, no irqfd): the same results through VM exits.
+    "virtio-blk-no-ioeventfd": case(
+        "virtio", virtio_blk_lines(False) + [r"PASS"],
+        args=["-drive", "file={tmp}/disk.img,if=none,id=d0",
+              "-device", "virtio-blk-device,drive=d0,ioeventfd=off"],
+        files={"disk.img": DISK}, files_after={"disk.img": DISK_WRITTEN}),
+
+    # Two slots: each device has its own address and pin; -global turns the fast path off
+    # for -drive if=virtio, and the rng keeps its own.
+    "virtio-two-devices": case("virtio", [
+        r"command line: '/\S+/virtio\.elf bench=0 virtio_mmio\.device=4K@0xd0000000:16 "
+        r"virtio_mmio\.device=4K@0xd0001000:17'",
+        r"virtio: 2 device\(s\) on the command line",
+        r"virtio: 4096 bytes at 0xd0000000, irq 16: device 4 \(entropy\)",
+    ] + virtio_blk_lines(False, first_slot=1) + [r"PASS"],
+        args=["-global", "virtio-mmio.ioeventfd=off", "-device", "virtio-rng-device,ioeventfd=on",
+              "-drive", "file={tmp}/disk.img,if=virtio", "-append", "bench=0"],
+        files={"disk.img": DISK}, files_after={"disk.img": DISK_WRITTEN}),
 
     "serial-file": case("hello", [], args=["-serial", "file:{tmp}/serial.txt"],
                         stdout_empty=True, log_file="serial.txt",

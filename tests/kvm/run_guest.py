@@ -127,7 +127,23 @@ def check(c, status, out, err, tmp):
             if m:
                 problems.append("%s matches %r, which must not appear: %r"
                                 % (c["log_file"], pat, m.group(0)))
+    for fname, want in c.get("files_after", {}).items():
+        problems += file_problems(os.path.join(tmp, fname), want)
     return problems
+
+
+def file_problems(path, want):
+    """What differs between the file at path, after kestrel exited, and the bytes want."""
+    with open(path, "rb") as f:
+        got = f.read()
+    if got == want:
+        return []
+    if len(got) != len(want):
+        return ["%s is %d bytes, expected %d" % (os.path.basename(path), len(got), len(want))]
+    first = next(i for i in range(len(got)) if got[i] != want[i])
+    return ["%s differs from the expected image first at byte %d (sector %d): 0x%02x, "
+            "expected 0x%02x" % (os.path.basename(path), first, first // 512, got[first],
+                                 want[first])]
 
 
 def main():

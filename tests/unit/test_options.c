@@ -320,6 +320,45 @@ static void test_netdev(void)
                           "-device", "virtio-net-device,netdev=n0", NULL), ==, OPTIONS_USAGE);
 }
 
+/* ioeventfd=on|off per device, -global virtio-mmio.ioeventfd= as the default (QEMU's names). */
+static void test_ioeventfd(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-drive", "file=a.img", "-device", "virtio-rng-device", NULL),
+                    ==, OPTIONS_RUN);
+    g_assert_true(vm_virtio_ioeventfd(&cfg, 0));
+    g_assert_true(vm_virtio_ioeventfd(&cfg, 1));
+    g_assert_cmpint(parse(&cfg, "-drive", "file=a.img,if=none,id=d", "-device",
+                          "virtio-blk-device,drive=d,ioeventfd=off", "-device",
+                          "virtio-rng-device,ioeventfd=on", NULL), ==, OPTIONS_RUN);
+    g_assert_false(vm_virtio_ioeventfd(&cfg, 0));
+    g_assert_true(vm_virtio_ioeventfd(&cfg, 1));
+    /* -global sets the default, also for -drive if=virtio; a device's own value wins. */
+    g_assert_cmpint(parse(&cfg, "-global", "virtio-mmio.ioeventfd=off", "-drive", "file=a.img",
+                          "-device", "virtio-rng-device,ioeventfd=on", NULL), ==, OPTIONS_RUN);
+    g_assert_false(vm_virtio_ioeventfd(&cfg, 0));
+    g_assert_true(vm_virtio_ioeventfd(&cfg, 1));
+    g_assert_cmpint(parse(&cfg, "-global", "virtio-mmio.ioeventfd=on", "-drive", "file=a.img",
+                          NULL), ==, OPTIONS_RUN);
+    g_assert_true(vm_virtio_ioeventfd(&cfg, 0));
+
+    static const char *const usage[][2] = {
+        {"-device", "virtio-rng-device,ioeventfd=yes"},
+        {"-device", "virtio-rng-device,ioeventfd"},
+        {"-global", "virtio-mmio.ioeventfd=1"},
+        {"-global", "virtio-mmio.ioeventfd"},
+        {"-global", "virtio-blk-device.ioeventfd=off"},
+        {"-global", ""},
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(usage); i++) {
+        g_test_message("%s %s", usage[i][0], usage[i][1]);
+        g_assert_cmpint(parse(&cfg, usage[i][0], usage[i][1], NULL), ==, OPTIONS_USAGE);
+    }
+    g_assert_cmpint(parse(&cfg, "-drive", "file=a.img,if=none,id=x", "-device",
+                          "virtio-blk-device,drive=x,ioeventfd=maybe", NULL), ==, OPTIONS_USAGE);
+}
+
 static void test_missing_features(void)
 {
     struct vm_config cfg;
@@ -393,5 +432,6 @@ int main(int argc, char **argv)
     g_test_add_func("/options/log_items", test_log_items);
     g_test_add_func("/options/log_parse_mask", test_log_parse_mask);
     g_test_add_func("/options/exit_status", test_exit_status);
+    g_test_add_func("/options/ioeventfd", test_ioeventfd);
     return g_test_run();
 }

@@ -1,4 +1,7 @@
-/* Unit tests for machine/pc/mptable and machine/pc/e820: the tables a PC guest reads. */
+/*
+ * Unit tests for machine/pc/mptable, machine/pc/e820 and the virtio announcement of
+ * machine/pc/pc_virtio: the tables and command line a PC guest reads.
+ */
 #include <errno.h>
 #include <glib.h>
 #include <stdint.h>
@@ -9,6 +12,7 @@
 #include "machine/pc/e820.h"
 #include "machine/pc/mptable.h"
 #include "machine/pc/pc_memmap.h"
+#include "machine/pc/pc_virtio.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
@@ -53,11 +57,12 @@ struct mp_summary {
     uint8_t cpu_apic_ids[256];
     uint8_t cpu_flags[256];
     uint16_t iointr_dest_pins; /* bit n: ISA IRQ n routed to IOAPIC pin n */
+    uint32_t level_high_pins;  /* bit n: IRQ n to pin n, level-triggered, active high */
 };
 
 /* Checks the floating pointer and configuration table at gpa and summarises the entries. */
 static void check_mptable(const struct guest_memory *mem, uint64_t gpa, unsigned nr_cpus,
-                          struct mp_summary *sum)
+                          unsigned nr_virtio, struct mp_summary *sum)
 {
     const uint8_t *fp = gpa_to_host(mem, gpa, FP_SIZE);
 
@@ -81,9 +86,9 @@ static void check_mptable(const struct guest_memory *mem, uint64_t gpa, unsigned
     g_assert_cmphex(le32(cfg + 36), ==, PC_LAPIC_BASE);
     g_assert_cmpuint(le16(cfg + 40), ==, 0); /* no extended table */
     uint16_t count = le16(cfg + 34);
-    g_assert_cmpuint(count, ==, nr_cpus + 1 + 1 + PC_NR_ISA_IRQS + 2);
+    g_assert_cmpuint(count, ==, nr_cpus + 1 + 1 + PC_NR_ISA_IRQS + nr_virtio + 2);
     /* Everything the table covers lies in pc_mptable_size's bytes. */
-    g_assert_cmpuint(cfg_addr + len - gpa, <=, pc_mptable_size(nr_cpus));
+    g_assert_cmpuint(cfg_addr + len - gpa, <=, pc_mptable_size(nr_cpus, nr_virtio));
 
     memset(sum, 0, sizeof(*sum));
     const uint8_t *p = cfg + CFG_HDR_SIZE, *end = cfg + len;
@@ -111,8 +116,10 @@ static void check_mptable(const struct guest_memory *mem, uint64_t gpa, unsigned
             break;
         case ENTRY_IOINTR:
             sum->iointrs++;
-            if (p[5] < 16 && p[7] == p[5])
+            if (p[5] < 16 && p[7] == p[5] && le16(p + 2) == 0)
                 sum->iointr_dest_pins |= (uint16_t)(1u << p[5]);
+            if (p[5] < 24 && p[7] == p[5] && le16(p + 2) == 0x000d)
+                sum->level_high_pins |= 1u << p[5];
             break;
         case ENTRY_LOCALINTR:
             sum->localintrs++;
@@ -133,8 +140,8 @@ static void test_mptable(gconstpointer data)
 
     g_assert_cmpint(guest_memory_add_ram(&mem, 0, 2 * MiB), ==, 0);
     g_assert_cmpint(guest_memory_fill(&mem, 0, 0xff, 2 * MiB), ==, 0);
-    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, nr_cpus), ==, 0);
-    check_mptable(&mem, PC_MPTABLE_BASE, nr_cpus, &s);
+    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, nr_cpus, 0), ==, 0);
+    check_mptable(&mem, PC_MPTABLE_BASE, nr_cpus, 0, &s);
     g_assert_cmpuint(s.cpus, ==, nr_cpus);
     g_assert_cmpuint(s.bsps, ==, 1);
     for (unsigned i = 0; i < nr_cpus; i++) {
@@ -152,16 +159,60 @@ static void test_mptable(gconstpointer data)
     g_assert_cmphex(s.iointr_dest_pins, ==, 0xffff);
     g_assert_cmpuint(s.localintrs, ==, 2);
     /* Nothing past the table's size was written. */
-    const uint8_t *after = gpa_to_host(&mem, PC_MPTABLE_BASE + pc_mptable_size(nr_cpus), 16);
+    const uint8_t *after = gpa_to_host(&mem, PC_MPTABLE_BASE + pc_mptable_size(nr_cpus, 0), 16);
     for (unsigned i = 0; i < 16; i++)
         g_assert_cmphex(after[i], ==, 0xff);
     guest_memory_free(&mem);
 }
 
+/* The virtio slots' pins 16.. follow the ISA lines, level-triggered and active high. */
+static void test_mptable_virtio(void)
+{
+    struct guest_memory mem = {0};
+    struct mp_summary s;
+
+    g_assert_cmpint(guest_memory_add_ram(&mem, 0, 2 * MiB), ==, 0);
+    g_assert_cmpint(guest_memory_fill(&mem, 0, 0xff, 2 * MiB), ==, 0);
+    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, 2, 3), ==, 0);
+    check_mptable(&mem, PC_MPTABLE_BASE, 2, 3, &s);
+    g_assert_cmpuint(s.iointrs, ==, PC_NR_ISA_IRQS + 3);
+    g_assert_cmphex(s.iointr_dest_pins, ==, 0xffff);
+    g_assert_cmphex(s.level_high_pins, ==, 0x70000);
+    const uint8_t *after = gpa_to_host(&mem, PC_MPTABLE_BASE + pc_mptable_size(2, 3), 16);
+    for (unsigned i = 0; i < 16; i++)
+        g_assert_cmphex(after[i], ==, 0xff);
+    /* Only 8 pins are left above the ISA lines. */
+    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, 1, PC_VIRTIO_MAX_SLOTS + 1), ==,
+                    -EFAULT);
+    guest_memory_free(&mem);
+}
+
+/* Linux's virtio_mmio driver reads size@base:irq from its command line. */
+static void test_virtio_cmdline(void)
+{
+    char buf[512];
+
+    g_assert_cmpuint(pc_virtio_cmdline(buf, sizeof(buf), 0), ==, 0);
+    g_assert_cmpstr(buf, ==, "");
+    size_t len = pc_virtio_cmdline(buf, sizeof(buf), 2);
+    g_assert_cmpstr(buf, ==, "virtio_mmio.device=4K@0xd0000000:16 "
+                             "virtio_mmio.device=4K@0xd0001000:17");
+    g_assert_cmpuint(len, ==, strlen(buf));
+    /* Too small a buffer: truncated and terminated, and the length needed is returned. */
+    g_assert_cmpuint(pc_virtio_cmdline(buf, 10, 2), ==, len);
+    g_assert_cmpstr(buf, ==, "virtio_mm");
+    /* Every slot fits the board's buffer, the last at 0xd0007000 on pin 23. */
+    g_assert_cmpuint(pc_virtio_cmdline(buf, sizeof(buf), CONFIG_MAX_VIRTIO), <,
+                     CONFIG_MAX_VIRTIO * 48);
+    g_assert_nonnull(strstr(buf, " virtio_mmio.device=4K@0xd0007000:23"));
+    g_assert_cmpuint(pc_virtio_slot_irq(CONFIG_MAX_VIRTIO - 1), <, PC_NR_IOAPIC_PINS);
+}
+
 static void test_mptable_size_grows(void)
 {
-    g_assert_cmpuint(pc_mptable_size(2) - pc_mptable_size(1), ==, 20);
-    g_assert_cmpuint(pc_mptable_size(1), ==, FP_SIZE + CFG_HDR_SIZE + 20 + 8 + 8 + 18 * 8);
+    g_assert_cmpuint(pc_mptable_size(2, 0) - pc_mptable_size(1, 0), ==, 20);
+    g_assert_cmpuint(pc_mptable_size(1, 0), ==, FP_SIZE + CFG_HDR_SIZE + 20 + 8 + 8 + 18 * 8);
+    g_assert_cmpuint(pc_mptable_size(1, 2) - pc_mptable_size(1, 0), ==, 16);
 }
 
 static void test_mptable_rejects(void)
@@ -169,10 +220,10 @@ static void test_mptable_rejects(void)
     struct guest_memory mem = {0};
 
     g_assert_cmpint(guest_memory_add_ram(&mem, 0, MiB), ==, 0);
-    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, 0), ==, -EFAULT);
+    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, 0, 0), ==, -EFAULT);
     /* Does not fit at the end of RAM. */
-    g_assert_cmpint(pc_mptable_write(&mem, MiB - 64, 1), ==, -EFAULT);
-    g_assert_cmpint(pc_mptable_write(&mem, 2 * MiB, 1), ==, -EFAULT);
+    g_assert_cmpint(pc_mptable_write(&mem, MiB - 64, 1, 0), ==, -EFAULT);
+    g_assert_cmpint(pc_mptable_write(&mem, 2 * MiB, 1, 0), ==, -EFAULT);
     /* A failed write leaves RAM alone. */
     const uint8_t *p = gpa_to_host(&mem, MiB - 64, 64);
     for (unsigned i = 0; i < 64; i++)
@@ -187,12 +238,12 @@ static void test_mptable_max_vcpus(void)
 
     /* -smp accepts up to CONFIG_MAX_VCPUS; the pc board must describe that many CPUs. */
     g_assert_cmpint(guest_memory_add_ram(&mem, 0, 2 * MiB), ==, 0);
-    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, CONFIG_MAX_VCPUS), ==, 0);
-    check_mptable(&mem, PC_MPTABLE_BASE, CONFIG_MAX_VCPUS, &s);
+    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, CONFIG_MAX_VCPUS, 0), ==, 0);
+    check_mptable(&mem, PC_MPTABLE_BASE, CONFIG_MAX_VCPUS, 0, &s);
     g_assert_cmpuint(s.cpus, ==, CONFIG_MAX_VCPUS);
     /* One more would leave the IOAPIC the broadcast ID. */
     g_assert_cmpuint(s.ioapic_id, !=, 0xff);
-    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, CONFIG_MAX_VCPUS + 1), ==, -EFAULT);
+    g_assert_cmpint(pc_mptable_write(&mem, PC_MPTABLE_BASE, CONFIG_MAX_VCPUS + 1, 0), ==, -EFAULT);
     guest_memory_free(&mem);
 }
 
@@ -300,6 +351,8 @@ int main(int argc, char **argv)
     g_test_add_data_func("/mptable/4cpus", GUINT_TO_POINTER(4), test_mptable);
     g_test_add_data_func("/mptable/64cpus", GUINT_TO_POINTER(64), test_mptable);
     g_test_add_func("/mptable/size", test_mptable_size_grows);
+    g_test_add_func("/mptable/virtio", test_mptable_virtio);
+    g_test_add_func("/pc_virtio/cmdline", test_virtio_cmdline);
     g_test_add_func("/mptable/rejects", test_mptable_rejects);
     g_test_add_func("/mptable/max_vcpus", test_mptable_max_vcpus);
     g_test_add_func("/e820/128m", test_e820_128m);

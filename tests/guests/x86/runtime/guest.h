@@ -52,6 +52,8 @@ size_t strlen(const char *s);
 int strncmp(const char *a, const char *b, size_t n);
 /* The multiboot command line, and "key=value" / bare-word lookups in it. */
 const char *cmdline(void);
+/* Reads a number (decimal, or hex after 0x) at *p and moves *p past it; false if none. */
+bool parse_uint(const char **p, uint64_t *v);
 bool cmdline_has(const char *word);
 /* Multiboot modules (-initrd): their data, length and command line. */
 struct boot_module {
@@ -118,6 +120,10 @@ void lapic_eoi(void);
 void lapic_timer_periodic(uint8_t vector, uint32_t initial_count);
 void lapic_timer_stop(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
+
+/* The IOAPIC: pin -> vector on one CPU, active high; level- or edge-triggered. */
+void ioapic_route(unsigned pin, uint8_t vector, bool level, uint8_t apic_id);
+void ioapic_mask(unsigned pin);
 
 /* ---- SMP ---- */
 #define MAX_CPUS 64

@@ -81,3 +81,29 @@ uint64_t cmdline_uint(const char *key, uint64_t fallback)
         v = v * 10 + (uint64_t)(*p - '0');
     return v;
 }
+
+bool parse_uint(const char **p, uint64_t *v)
+{
+    const char *s = *p;
+    unsigned base = 10;
+
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    const char *start = s;
+    for (*v = 0;; s++) {
+        unsigned d;
+        if (*s >= '0' && *s <= '9')
+            d = (unsigned)(*s - '0');
+        else if (base == 16 && *s >= 'a' && *s <= 'f')
+            d = (unsigned)(*s - 'a' + 10);
+        else if (base == 16 && *s >= 'A' && *s <= 'F')
+            d = (unsigned)(*s - 'A' + 10);
+        else
+            break;
+        *v = *v * base + d;
+    }
+    *p = s;
+    return s != start;
+}
