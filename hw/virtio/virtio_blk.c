@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -148,32 +149,42 @@ static void blk_run_queue(struct virtio_blk *b)
 static void *blk_thread(void *opaque)
 {
     struct virtio_blk *b = opaque;
+    uint64_t count;
 
-    pthread_mutex_lock(&b->lock);
     for (;;) {
-        while (!b->pending && !b->stopping)
-            pthread_cond_wait(&b->wake, &b->lock);
-        if (b->stopping)
+        /* Blocks until a notify, from the transport or straight from an ioeventfd. */
+        if (read(b->kick_fd, &count, sizeof(count)) < 0 && errno != EINTR)
             break;
-        b->pending = false;
-        pthread_mutex_unlock(&b->lock);
+        if (atomic_load(&b->stopping))
+            break;
         blk_run_queue(b);
-        pthread_mutex_lock(&b->lock);
     }
-    pthread_mutex_unlock(&b->lock);
     return NULL;
+}
+
+static void blk_kick(struct virtio_blk *b)
+{
+    uint64_t one = 1;
+
+    /* Fails only when the counter would overflow: the thread is woken anyway. */
+    while (write(b->kick_fd, &one, sizeof(one)) < 0 && errno == EINTR)
+        ;
 }
 
 /* Called with the transport's lock held: only wakes the I/O thread. */
 static void blk_notify(void *dev, struct virtio_mmio *t, unsigned q)
 {
-    struct virtio_blk *b = dev;
     (void)t, (void)q;
+    blk_kick(dev);
+}
 
-    pthread_mutex_lock(&b->lock);
-    b->pending = true;
-    pthread_cond_signal(&b->wake);
-    pthread_mutex_unlock(&b->lock);
+/* The I/O thread waits on this eventfd itself: a fast path may let the guest's QueueNotify
+ * signal it directly. */
+static int blk_queue_eventfd(void *dev, unsigned q)
+{
+    const struct virtio_blk *b = dev;
+
+    return q == 0 ? b->kick_fd : -1;
 }
 
 static void blk_reset(void *dev)
@@ -182,7 +193,6 @@ static void blk_reset(void *dev)
 
     pthread_mutex_lock(&b->lock);
     b->generation++;
-    b->pending = false;
     pthread_mutex_unlock(&b->lock);
 }
 
@@ -194,6 +204,7 @@ const struct virtio_device_ops virtio_blk_ops = {
     .queue_max = 256,
     .config_read = blk_config_read,
     .notify = blk_notify,
+    .queue_eventfd = blk_queue_eventfd,
     .reset = blk_reset,
 };
 
@@ -217,6 +228,7 @@ int virtio_blk_init(struct virtio_blk *b, const char *path, bool readonly, const
         log_error("-drive file=%s: not a regular file whose size is a multiple of 512 bytes",
                   path);
         close(b->fd);
+        b->fd = -1;
         return -EINVAL;
     }
     b->sectors = (uint64_t)st.st_size / SECTOR;
@@ -225,10 +237,15 @@ int virtio_blk_init(struct virtio_blk *b, const char *path, bool readonly, const
         memcpy(b->serial, serial, strnlen(serial, sizeof(b->serial)));
     b->transport = transport;
     pthread_mutex_init(&b->lock, NULL);
-    pthread_cond_init(&b->wake, NULL);
-    if (pthread_create(&b->thread, NULL, blk_thread, b) != 0) {
+    atomic_init(&b->stopping, false);
+    b->kick_fd = eventfd(0, EFD_CLOEXEC);
+    if (b->kick_fd < 0 || pthread_create(&b->thread, NULL, blk_thread, b) != 0) {
         log_error("-drive file=%s: cannot start its I/O thread", path);
+        if (b->kick_fd >= 0)
+            close(b->kick_fd);
+        b->kick_fd = -1;
         close(b->fd);
+        b->fd = -1;
         return -EAGAIN;
     }
     b->thread_started = true;
@@ -238,14 +255,15 @@ int virtio_blk_init(struct virtio_blk *b, const char *path, bool readonly, const
 void virtio_blk_destroy(struct virtio_blk *b)
 {
     if (b->thread_started) {
-        pthread_mutex_lock(&b->lock);
-        b->stopping = true;
-        pthread_cond_signal(&b->wake);
-        pthread_mutex_unlock(&b->lock);
+        atomic_store(&b->stopping, true);
+        blk_kick(b);
         pthread_join(b->thread, NULL);
+        close(b->kick_fd);
+        b->thread_started = false;
     }
-    if (b->fd > 0)
+    if (b->fd >= 0)
         close(b->fd);
+    b->fd = -1;
 }
 
 const struct virtio_device_ops *virtio_blk_ops_for(bool readonly)

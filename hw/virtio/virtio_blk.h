@@ -7,6 +7,7 @@
 #define KESTREL_HW_VIRTIO_VIRTIO_BLK_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,10 +25,9 @@ struct virtio_blk {
     struct virtio_mmio *transport;
     pthread_t thread;
     bool thread_started;
-    pthread_mutex_t lock; /* guards the fields below */
-    pthread_cond_t wake;
-    bool pending;         /* the driver notified since the thread last looked */
-    bool stopping;
+    int kick_fd;          /* an eventfd the I/O thread blocks on: notifies signal it */
+    atomic_bool stopping;
+    pthread_mutex_t lock; /* guards generation */
     uint64_t generation;  /* bumped by every reset: results of older requests are dropped */
     struct virtq_chain chain;
 };

@@ -94,6 +94,7 @@ static bool fastpath_service(struct virtio_fastpath *fp, struct pollfd *pfd, uns
     for (unsigned q = 0; q < fp->nr_queues; q++)
         if (pfd[q].revents && eventfd_drain(fp->notify_fd[q]))
             virtio_mmio_notify_queue(fp->transport, q);
+    /* Queues whose device waits on its own eventfd have fd -1 here: poll skips them. */
     if (pfd[n - 2].revents && eventfd_drain(fp->resample_fd))
         virtio_mmio_refresh_irq(fp->transport);
     return true;
@@ -106,7 +107,8 @@ static void *fastpath_thread(void *opaque)
     unsigned n = 0;
 
     for (unsigned q = 0; q < fp->nr_queues; q++)
-        pfd[n++] = (struct pollfd){.fd = fp->notify_fd[q], .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = fp->device_fd[q] < 0 ? fp->notify_fd[q] : -1,
+                                   .events = POLLIN};
     pfd[n++] = (struct pollfd){.fd = fp->resample_fd, .events = POLLIN};
     pfd[n++] = (struct pollfd){.fd = fp->stop_fd, .events = POLLIN};
     while (fastpath_service(fp, pfd, n))
@@ -118,6 +120,10 @@ int virtio_fastpath_start(struct virtio_fastpath *fp, struct virtio_mmio *t, uns
 {
     fp->transport = t;
     fp->nr_queues = nr_queues < VIRTIO_MMIO_MAX_QUEUES ? nr_queues : VIRTIO_MMIO_MAX_QUEUES;
+    for (unsigned q = 0; q < VIRTIO_MMIO_MAX_QUEUES; q++)
+        fp->device_fd[q] = q < fp->nr_queues && t->ops->queue_eventfd
+                               ? t->ops->queue_eventfd(t->dev, q)
+                               : -1;
     int ret = pthread_create(&fp->thread, NULL, fastpath_thread, fp);
     if (ret != 0) {
         log_error("%s: cannot start its notification thread: %s", t->name, strerror(ret));
@@ -125,6 +131,11 @@ int virtio_fastpath_start(struct virtio_fastpath *fp, struct virtio_mmio *t, uns
     }
     fp->thread_started = true;
     return 0;
+}
+
+int virtio_fastpath_notify_fd(const struct virtio_fastpath *fp, unsigned q)
+{
+    return fp->device_fd[q] >= 0 ? fp->device_fd[q] : fp->notify_fd[q];
 }
 
 void virtio_fastpath_irqfd_attached(struct virtio_fastpath *fp)
@@ -141,7 +152,7 @@ void virtio_fastpath_detach(struct virtio_fastpath *fp)
     eventfd_drain(fp->irq_fd);
     eventfd_drain(fp->resample_fd);
     for (unsigned q = 0; q < fp->nr_queues; q++)
-        eventfd_drain(fp->notify_fd[q]);
+        eventfd_drain(fp->notify_fd[q]); /* a device's own eventfd is left to the device */
 }
 
 void virtio_fastpath_stop(struct virtio_fastpath *fp)

@@ -44,6 +44,7 @@ struct virtio_fastpath {
     atomic_bool irqfd_attached;
     unsigned nr_queues;
     int notify_fd[VIRTIO_MMIO_MAX_QUEUES]; /* signalled by QueueNotify writes of queue q */
+    int device_fd[VIRTIO_MMIO_MAX_QUEUES]; /* the device's own eventfd for q, or -1 */
     int irq_fd;                /* written to assert the line */
     int resample_fd;           /* signalled when the guest EOIs the line */
     int stop_fd;               /* wakes the thread to end it */
@@ -59,6 +60,11 @@ int virtio_fastpath_init(struct virtio_fastpath *fp, const char *slot_name,
 struct irq_line virtio_fastpath_line(struct virtio_fastpath *fp);
 /* Starts servicing the eventfds for transport t, which has nr_queues queues. 0 or -errno. */
 int virtio_fastpath_start(struct virtio_fastpath *fp, struct virtio_mmio *t, unsigned nr_queues);
+/*
+ * The eventfd for queue q's notifications to hand to the accelerator: the device's own when
+ * it has one (its thread wakes directly), else one this file's thread services.
+ */
+int virtio_fastpath_notify_fd(const struct virtio_fastpath *fp, unsigned q);
 /*
  * The accelerator now asserts the line from irq_fd (attached) or the VM that held the
  * irqfd is gone (detached): back to the direct line, with stale eventfd counts dropped so

@@ -85,6 +85,13 @@ struct virtio_device_ops {
     /* The driver notified queue q; take chains with virtio_mmio_pop, return them with
      * virtio_mmio_push. */
     void (*notify)(void *dev, struct virtio_mmio *t, unsigned q);
+    /*
+     * Optional: the eventfd the device's own thread blocks on for queue q, or -1. A fast
+     * path then lets the guest's QueueNotify signal it directly, sparing a hop through
+     * another thread. The device treats a signal as a notify; it may come at any time, since
+     * virtio_mmio_pop refuses before DRIVER_OK and after NEEDS_RESET.
+     */
+    int (*queue_eventfd)(void *dev, unsigned q);
     /* The driver reset the device (status 0): drop whatever is in flight. */
     void (*reset)(void *dev);
 };

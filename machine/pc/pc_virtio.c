@@ -95,7 +95,7 @@ static int attach_notify(struct pc_virtio_slot *s, struct accel *accel, uint64_t
 {
     for (unsigned q = 0; q < s->fastpath.nr_queues; q++) {
         int ret = accel->ops->add_ioeventfd(accel, base + VIRTIO_MMIO_QUEUE_NOTIFY, 4, q,
-                                            s->fastpath.notify_fd[q]);
+                                            virtio_fastpath_notify_fd(&s->fastpath, q));
         if (ret < 0)
             return ret;
     }
