@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "hw/virtio/virtio_blk.h"
+#include "hw/virtio/virtio_console.h"
 #include "hw/virtio/virtio_rng.h"
 
 static void slot_name(struct virtio_slot *s, uint64_t base)
@@ -41,6 +42,31 @@ static int create_blk(struct virtio_slot *s, const struct vm_config *cfg,
     return virtio_blk_init(b, d->file, d->readonly, s->cfg->serial, &s->transport);
 }
 
+/* virtio-serial-device: its ports are the -device virtconsole/virtserialport naming it. */
+static int create_console(struct virtio_slot *s, const struct vm_config *cfg, unsigned index,
+                          const struct guest_memory *mem, struct irq_line irq)
+{
+    struct virtio_console *c = calloc(1, sizeof(*c));
+
+    if (!(s->dev = c))
+        return -ENOMEM;
+    virtio_console_init(c, s->cfg->max_ports, &s->transport);
+    virtio_mmio_init(&s->transport, s->name, &c->ops, c, mem, irq);
+    for (unsigned i = 0; i < cfg->nr_console_ports; i++) {
+        const struct vm_console_port_config *pc = &cfg->console_ports[i];
+        if (pc->virtio != index)
+            continue;
+        const struct vm_chardev_config *cc = &cfg->chardevs[pc->chardev];
+        struct virtio_console_port *p =
+            virtio_console_add_port(c, pc->nr, pc->console, pc->name, cc->id);
+        if (chardev_open_config(&p->chr, p->label, cc) < 0)
+            return -EINVAL;
+        p->chr_open = true;
+    }
+    virtio_console_start(c);
+    return 0;
+}
+
 int virtio_slot_create(struct virtio_slot *s, uint64_t base, const struct vm_config *cfg,
                        unsigned index, const struct guest_memory *mem, struct irq_line irq)
 {
@@ -49,6 +75,7 @@ int virtio_slot_create(struct virtio_slot *s, uint64_t base, const struct vm_con
     switch (s->cfg->kind) {
     case VM_VIRTIO_RNG: return create_rng(s, mem, irq);
     case VM_VIRTIO_BLK: return create_blk(s, cfg, mem, irq);
+    case VM_VIRTIO_CONSOLE: return create_console(s, cfg, index, mem, irq);
     }
     return -EINVAL;
 }
@@ -62,6 +89,8 @@ void virtio_slot_destroy(struct virtio_slot *s)
 {
     if (s->dev && s->cfg && s->cfg->kind == VM_VIRTIO_BLK)
         virtio_blk_destroy(s->dev);
+    if (s->dev && s->cfg && s->cfg->kind == VM_VIRTIO_CONSOLE)
+        virtio_console_destroy(s->dev);
     free(s->dev);
     s->dev = NULL;
 }

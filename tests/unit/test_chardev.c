@@ -58,7 +58,8 @@ static void fixture_setup(struct fixture *f, gconstpointer data)
     f->cd.mux_escape = true;
     f->cd.runstate = &f->rs;
     f->fe = (struct fake_fe){.got = g_byte_array_new(), .room = 1024};
-    struct chardev_frontend fe = {fe_can_receive, fe_receive, fe_receive_break, &f->fe};
+    struct chardev_frontend fe = {.can_receive = fe_can_receive, .receive = fe_receive,
+                                  .receive_break = fe_receive_break, .opaque = &f->fe};
     chardev_set_frontend(&f->cd, &fe);
 }
 
