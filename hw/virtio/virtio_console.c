@@ -275,6 +275,10 @@ static void device_ready(struct virtio_console *c, uint16_t value)
         guest_error(c, "the driver could not set the device up (DEVICE_READY 0)");
         return;
     }
+    if (c->device_ready) {
+        guest_error(c, "DEVICE_READY again without a reset (ignored)");
+        return;
+    }
     c->device_ready = true;
     for (unsigned nr = 0; nr < c->max_ports; nr++)
         if (c->port[nr].present && !c->port[nr].guest_ready)
