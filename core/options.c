@@ -499,9 +499,12 @@ static enum options_result chardev_properties(const char *opt, const char *arg,
                                                                 : plain_keys;
     const char *bad = kv_unknown(l, keys);
 
-    if (bad && in_list(chardev_keys_later, bad))
+    if (bad && in_list(chardev_keys_later, bad)) {
+        char what[64];
+        snprintf(what, sizeof(what), "the %s= property", bad);
         return not_built(opt, c->backend == VM_CHARDEV_SOCKET && strcmp(bad, "host") == 0
-                                  ? "TCP sockets (socket,host=...)" : bad);
+                                  ? "TCP sockets (socket,host=...)" : what);
+    }
     if (bad)
         return usage_error(opt, "'%s': unsupported property '%s' (kestrel takes stdio,id=ID; "
                                 "null,id=ID; file,id=ID,path=P; socket,id=ID,path=P"
