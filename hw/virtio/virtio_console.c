@@ -5,19 +5,9 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "hw/virtio/virtio_console_control.h"
 
-#define CONTROL_RX 2 /* device -> driver control messages */
-#define CONTROL_TX 3 /* driver -> device control messages */
-
-/* Control events the device owes a port's driver, sent in this order. */
-enum {
-    OWE_ADD = 1u << 0,
-    OWE_CONSOLE = 1u << 1,
-    OWE_NAME = 1u << 2,
-    OWE_OPEN = 1u << 3,
-};
-
-static void guest_error(const struct virtio_console *c, const char *what)
+void virtio_console_guest_error(const struct virtio_console *c, const char *what)
 {
     if (log_enabled(LOG_GUEST_ERROR))
         log_debug("%s: virtio-console: %s\n", c->t->name, what);
@@ -25,7 +15,7 @@ static void guest_error(const struct virtio_console *c, const char *what)
 
 /* ---- queues and ports ---- */
 
-static bool multiport(const struct virtio_console *c)
+bool virtio_console_multiport(const struct virtio_console *c)
 {
     return c->t->driver_features & VIRTIO_CONSOLE_F_MULTIPORT;
 }
@@ -41,7 +31,7 @@ static struct virtio_console_port *port_of_queue(struct virtio_console *c, unsig
     if (q == CONTROL_RX || q == CONTROL_TX)
         return NULL;
     unsigned nr = q < 2 ? 0 : q / 2 - 1;
-    if (nr > 0 && !multiport(c))
+    if (nr > 0 && !virtio_console_multiport(c))
         return NULL;
     return nr < c->max_ports && c->port[nr].present ? &c->port[nr] : NULL;
 }
@@ -54,7 +44,7 @@ static bool port_takes_input(const struct virtio_console_port *p)
 
     if (!(t->status & VIRTIO_STATUS_DRIVER_OK) || (t->status & VIRTIO_STATUS_NEEDS_RESET))
         return false;
-    return multiport(p->con) ? p->guest_open : p->nr == 0;
+    return virtio_console_multiport(p->con) ? p->guest_open : p->nr == 0;
 }
 
 /* ---- host input -> the guest's receive buffers ---- */
@@ -92,7 +82,7 @@ static uint32_t input_to_chain(struct virtio_console_port *p, const struct virtq
 }
 
 /* Fills the receive buffers the guest has posted; then the chardev may send more. */
-static void port_flush_input(struct virtio_console_port *p)
+void virtio_console_flush_input(struct virtio_console_port *p)
 {
     struct virtio_console *c = p->con;
     unsigned q = rx_queue(p->nr);
@@ -123,7 +113,7 @@ static void port_receive(void *opaque, const uint8_t *buf, size_t len)
     if (len > input_room(p)) /* more than can_receive allowed: keep what fits */
         len = input_room(p);
     input_append(p, buf, len);
-    port_flush_input(p);
+    virtio_console_flush_input(p);
     pthread_mutex_unlock(lock);
 }
 
@@ -193,157 +183,6 @@ static void drain_queue(struct virtio_console *c, unsigned q)
     while (virtio_mmio_pop(c->t, q, &c->chain) == 1)
         virtio_mmio_push(c->t, q, &c->chain, 0);
 }
-
-/* ---- control messages ---- */
-
-struct control_msg {
-    uint32_t id;
-    uint16_t event, value;
-};
-
-static void control_encode(uint8_t *buf, uint32_t id, uint16_t event, uint16_t value)
-{
-    memcpy(buf, &id, 4);
-    memcpy(buf + 4, &event, 2);
-    memcpy(buf + 6, &value, 2);
-}
-
-static uint16_t owed_event(unsigned bit)
-{
-    switch (bit) {
-    case OWE_ADD: return VIRTIO_CONSOLE_PORT_ADD;
-    case OWE_CONSOLE: return VIRTIO_CONSOLE_CONSOLE_PORT;
-    case OWE_NAME: return VIRTIO_CONSOLE_PORT_NAME;
-    default: return VIRTIO_CONSOLE_PORT_OPEN;
-    }
-}
-
-/* Writes one owed event into a control receive chain; false if the chain is too small. */
-static bool control_send(struct virtio_console *c, const struct virtio_console_port *p,
-                         unsigned bit, uint32_t *written)
-{
-    uint8_t msg[VIRTIO_CONSOLE_CONTROL_SIZE + VIRTIO_CONSOLE_NAME_MAX];
-    size_t len = VIRTIO_CONSOLE_CONTROL_SIZE;
-
-    control_encode(msg, p->nr, owed_event(bit), 1);
-    if (bit == OWE_NAME) {
-        size_t n = strlen(p->name); /* at most VIRTIO_CONSOLE_NAME_MAX: options check it */
-        memcpy(msg + len, p->name, n);
-        len += n;
-    }
-    if (c->chain.writable_bytes < len)
-        return false;
-    *written = (uint32_t)virtq_chain_write(&c->chain, 0, msg, len);
-    return true;
-}
-
-/* The next owed event, in port order and then ADD, CONSOLE, NAME, OPEN; false if none. */
-static bool next_owed(struct virtio_console *c, struct virtio_console_port **port,
-                      unsigned *bit)
-{
-    for (unsigned nr = 0; nr < c->max_ports; nr++)
-        for (unsigned b = OWE_ADD; b <= OWE_OPEN; b <<= 1)
-            if (c->port[nr].owed & b) {
-                *port = &c->port[nr];
-                *bit = b;
-                return true;
-            }
-    return false;
-}
-
-/* Sends owed events into whatever control buffers the driver has posted. */
-static void control_flush(struct virtio_console *c)
-{
-    struct virtio_console_port *p;
-    unsigned bit;
-
-    while (multiport(c) && next_owed(c, &p, &bit) &&
-           virtio_mmio_pop(c->t, CONTROL_RX, &c->chain) == 1) {
-        uint32_t written = 0;
-        if (control_send(c, p, bit, &written))
-            p->owed &= ~bit;
-        else
-            guest_error(c, "a control receive buffer too small for a message (returned "
-                           "empty)");
-        virtio_mmio_push(c->t, CONTROL_RX, &c->chain, written);
-    }
-}
-
-static void device_ready(struct virtio_console *c, uint16_t value)
-{
-    if (!value) {
-        guest_error(c, "the driver could not set the device up (DEVICE_READY 0)");
-        return;
-    }
-    if (c->device_ready) {
-        guest_error(c, "DEVICE_READY again without a reset (ignored)");
-        return;
-    }
-    c->device_ready = true;
-    for (unsigned nr = 0; nr < c->max_ports; nr++)
-        if (c->port[nr].present && !c->port[nr].guest_ready)
-            c->port[nr].owed |= OWE_ADD;
-}
-
-/* The driver has set the port up: tell it what the port is, and that the host is there. */
-static void port_ready(struct virtio_console_port *p, uint16_t value)
-{
-    if (!value) {
-        guest_error(p->con, "the driver could not set a port up (PORT_READY 0)");
-        return;
-    }
-    p->guest_ready = true;
-    p->owed |= OWE_OPEN | (p->is_console ? OWE_CONSOLE : 0) | (p->name ? OWE_NAME : 0);
-}
-
-static void port_open(struct virtio_console_port *p, uint16_t value)
-{
-    p->guest_open = value != 0;
-    if (p->guest_open)
-        port_flush_input(p);
-}
-
-static void control_handle(struct virtio_console *c, const struct control_msg *m)
-{
-    if (m->event == VIRTIO_CONSOLE_DEVICE_READY) {
-        device_ready(c, m->value);
-        return;
-    }
-    if (m->id >= c->max_ports || !c->port[m->id].present) {
-        guest_error(c, "a control message for a port that does not exist (ignored)");
-        return;
-    }
-    struct virtio_console_port *p = &c->port[m->id];
-    if (!c->device_ready || (m->event != VIRTIO_CONSOLE_PORT_READY && !p->guest_ready)) {
-        guest_error(c, "a control message out of order (ignored)");
-        return;
-    }
-    switch (m->event) {
-    case VIRTIO_CONSOLE_PORT_READY: port_ready(p, m->value); break;
-    case VIRTIO_CONSOLE_PORT_OPEN: port_open(p, m->value); break;
-    default: guest_error(c, "a control event a driver does not send (ignored)"); break;
-    }
-}
-
-static void control_receive(struct virtio_console *c)
-{
-    uint8_t raw[VIRTIO_CONSOLE_CONTROL_SIZE];
-    struct control_msg m;
-
-    while (virtio_mmio_pop(c->t, CONTROL_TX, &c->chain) == 1) {
-        if (virtq_chain_read(&c->chain, 0, raw, sizeof(raw)) == sizeof(raw)) {
-            memcpy(&m.id, raw, 4);
-            memcpy(&m.event, raw + 4, 2);
-            memcpy(&m.value, raw + 6, 2);
-            control_handle(c, &m);
-        } else {
-            guest_error(c, "a control message shorter than 8 bytes (ignored)");
-        }
-        virtio_mmio_push(c->t, CONTROL_TX, &c->chain, 0);
-    }
-    control_flush(c);
-}
-
 /* ---- the device ops (under the transport's lock) ---- */
 
 static void console_notify(void *dev, struct virtio_mmio *t, unsigned q)
@@ -352,12 +191,12 @@ static void console_notify(void *dev, struct virtio_mmio *t, unsigned q)
     (void)t;
 
     if (q == CONTROL_RX || q == CONTROL_TX) {
-        if (!multiport(c))
+        if (!virtio_console_multiport(c))
             drain_queue(c, q);
         else if (q == CONTROL_TX)
-            control_receive(c);
+            virtio_console_control_receive(c);
         else
-            control_flush(c);
+            virtio_console_control_flush(c);
         return;
     }
     struct virtio_console_port *p = port_of_queue(c, q);
@@ -368,7 +207,7 @@ static void console_notify(void *dev, struct virtio_mmio *t, unsigned q)
     /* Any kick on a port's queues gives waiting input a chance: without MULTIPORT no
      * control message says when the port opened. */
     if (p)
-        port_flush_input(p);
+        virtio_console_flush_input(p);
 }
 
 static void console_reset(void *dev)
