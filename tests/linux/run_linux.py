@@ -327,7 +327,8 @@ def load_virtio_console(s):
 
 def case_virtio_console(s, assets, tmp):
     """virtio-serial-device with a virtconsole on a UNIX socket and a virtserialport on a
-    file: the guest's hvc0 carries data both ways, and the named port's bytes reach the file."""
+    file: the guest's hvc0 carries data both ways (lines, 60 KB out, 64 KiB in, a shell on
+    it), and the named port's bytes reach the file."""
     host = HostEnd(os.path.join(tmp, "console.sock"), BOOT_TIMEOUT)
     try:
         boot(s)
@@ -353,6 +354,10 @@ def case_virtio_console(s, assets, tmp):
         want = hashlib.sha256(data).hexdigest()
         expect(got.split()[0] == want, f"sha256 of the host's 64 KiB read from hvc0 (want {want})",
                got)
+        # A shell on hvc0, driven from the socket as a person at a terminal would.
+        check_run(s, "setsid sh -i < /dev/hvc0 > /dev/hvc0 2>&1 & true")
+        host.sock.sendall(b"echo hvc-shell-$((6 * 9))\n")
+        host.wait_for(b"hvc-shell-54", CMD_TIMEOUT)
         check_run(s, "echo port-log-line-$((7 * 6)) > /dev/vport0p1")
         power_off(s)
     finally:
