@@ -78,8 +78,8 @@ void virtio_console_control_flush(struct virtio_console *c)
         if (control_send(c, p, bit, &written))
             p->owed &= ~bit;
         else
-            virtio_console_guest_error(c, "a control receive buffer too small for a message (returned "
-                           "empty)");
+            virtio_console_guest_error(c, "a control receive buffer too small for a message "
+                                          "(returned empty)");
         virtio_mmio_push(c->t, CONTROL_RX, &c->chain, written);
     }
 }
@@ -136,7 +136,9 @@ static void control_handle(struct virtio_console *c, const struct control_msg *m
     switch (m->event) {
     case VIRTIO_CONSOLE_PORT_READY: port_ready(p, m->value); break;
     case VIRTIO_CONSOLE_PORT_OPEN: port_open(p, m->value); break;
-    default: virtio_console_guest_error(c, "a control event a driver does not send (ignored)"); break;
+    default:
+        virtio_console_guest_error(c, "a control event a driver does not send (ignored)");
+        break;
     }
 }
 
