@@ -173,6 +173,16 @@ void chardev_write(struct chardev *cd, const uint8_t *buf, size_t len)
     pthread_mutex_unlock(&cd->out_lock);
 }
 
+bool chardev_connected(struct chardev *cd)
+{
+    if (!cd->is_socket)
+        return true;
+    pthread_mutex_lock(&cd->out_lock);
+    bool up = cd->out_fd >= 0;
+    pthread_mutex_unlock(&cd->out_lock);
+    return up;
+}
+
 size_t chardev_write_some(struct chardev *cd, const uint8_t *buf, size_t len)
 {
     if (!cd->is_socket) {

@@ -19,6 +19,8 @@ struct chardev_frontend {
     void (*receive_break)(void *opaque);
     /* After chardev_wait_writable: the backend takes output again (main thread). */
     void (*writable)(void *opaque);
+    /* A socket's client came or went (main thread); see chardev_connected. */
+    void (*connected)(void *opaque);
     void *opaque;
 };
 
@@ -85,6 +87,9 @@ size_t chardev_write_some(struct chardev *cd, const uint8_t *buf, size_t len);
 /* Calls the frontend's writable() on the main thread once the backend takes output again
  * (any thread; one call per wait). */
 void chardev_wait_writable(struct chardev *cd);
+
+/* Whether someone takes the output: a socket's client is there (always, for others). */
+bool chardev_connected(struct chardev *cd);
 
 /* The frontend has room again; input delivery resumes in the main loop (any thread). */
 void chardev_accept_input(struct chardev *cd);

@@ -39,6 +39,8 @@ static void socket_connected(struct chardev *cd, int fd)
     cd->in_fd = cd->out_fd = fd;
     pthread_mutex_unlock(&cd->out_lock);
     chardev_start_input(cd);
+    if (cd->has_frontend && cd->frontend.connected)
+        cd->frontend.connected(cd->frontend.opaque);
 }
 
 static gboolean socket_on_client(gint fd, GIOCondition cond, gpointer opaque)
@@ -140,6 +142,8 @@ void chardev_socket_hangup(struct chardev *cd)
     }
     if (fd >= 0)
         close(fd);
+    if (fd >= 0 && cd->has_frontend && cd->frontend.connected)
+        cd->frontend.connected(cd->frontend.opaque);
     if (cd->socket_server)
         socket_listen_for_client(cd);
 }

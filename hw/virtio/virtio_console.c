@@ -270,6 +270,16 @@ struct virtio_console_port *virtio_console_add_port(struct virtio_console *c, un
     return p;
 }
 
+static void port_connected(void *opaque)
+{
+    struct virtio_console_port *p = opaque;
+    pthread_mutex_t *lock = &p->con->t->lock;
+
+    pthread_mutex_lock(lock);
+    virtio_console_host_connection(p);
+    pthread_mutex_unlock(lock);
+}
+
 void virtio_console_start(struct virtio_console *c)
 {
     for (unsigned nr = 0; nr < c->max_ports; nr++) {
@@ -280,6 +290,7 @@ void virtio_console_start(struct virtio_console *c)
                                           .can_receive = port_can_receive,
                                           .receive = port_receive,
                                           .writable = port_writable,
+                                          .connected = port_connected,
                                           .opaque = p,
                                       });
         chardev_start_input(&p->chr);

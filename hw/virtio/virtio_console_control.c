@@ -34,13 +34,15 @@ static uint16_t owed_event(unsigned bit)
 }
 
 /* Writes one owed event into a control receive chain; false if the chain is too small. */
-static bool control_send(struct virtio_console *c, const struct virtio_console_port *p,
+static bool control_send(struct virtio_console *c, struct virtio_console_port *p,
                          unsigned bit, uint32_t *written)
 {
     uint8_t msg[VIRTIO_CONSOLE_CONTROL_SIZE + VIRTIO_CONSOLE_NAME_MAX];
     size_t len = VIRTIO_CONSOLE_CONTROL_SIZE;
 
-    control_encode(msg, p->nr, owed_event(bit), 1);
+    /* PORT_OPEN says whether the host end is there: a socket's client (5.3.6.2). */
+    uint16_t value = bit == OWE_OPEN ? chardev_connected(&p->chr) : 1;
+    control_encode(msg, p->nr, owed_event(bit), value);
     if (bit == OWE_NAME) {
         size_t n = strlen(p->name); /* at most VIRTIO_CONSOLE_NAME_MAX: options check it */
         memcpy(msg + len, p->name, n);
@@ -109,6 +111,14 @@ static void port_ready(struct virtio_console_port *p, uint16_t value)
     }
     p->guest_ready = true;
     p->owed |= OWE_OPEN | (p->is_console ? OWE_CONSOLE : 0) | (p->name ? OWE_NAME : 0);
+}
+
+void virtio_console_host_connection(struct virtio_console_port *p)
+{
+    if (p->guest_ready) {
+        p->owed |= OWE_OPEN;
+        virtio_console_control_flush(p->con);
+    }
 }
 
 static void port_open(struct virtio_console_port *p, uint16_t value)

@@ -20,6 +20,8 @@
 void virtio_console_control_receive(struct virtio_console *c);
 /* Sends owed events into whatever control buffers the driver has posted. */
 void virtio_console_control_flush(struct virtio_console *c);
+/* The port's host end (a socket's client) came or went: tell a driver that set it up. */
+void virtio_console_host_connection(struct virtio_console_port *p);
 
 /* From virtio_console.c. */
 bool virtio_console_multiport(const struct virtio_console *c);

@@ -266,7 +266,13 @@ static void test_open_specs(void)
 struct sink {
     char buf[64];
     size_t len;
+    unsigned connections; /* connected() calls: a client came or went */
 };
+
+static void sink_connected(void *opaque)
+{
+    ((struct sink *)opaque)->connections++;
+}
 
 static size_t sink_can_receive(void *opaque)
 {
@@ -310,6 +316,7 @@ static void test_socket_server(void)
     g_assert_cmpint(chardev_open_config(&cd, "-chardev s0", &cfg), ==, 0);
     chardev_set_frontend(&cd, &(struct chardev_frontend){.can_receive = sink_can_receive,
                                                          .receive = sink_receive,
+                                                         .connected = sink_connected,
                                                          .opaque = &sink});
     chardev_start_input(&cd);
     g_assert_cmpuint(chardev_write_some(&cd, (const uint8_t *)"lost", 4), ==, 4);
@@ -317,6 +324,8 @@ static void test_socket_server(void)
         int fd = connect_to(path);
         SPIN_UNTIL(cd.out_fd >= 0);
         g_assert_cmpint(cd.out_fd, >=, 0);
+        g_assert_true(chardev_connected(&cd));
+        g_assert_cmpuint(sink.connections, ==, 2 * client + 1);
         g_assert_cmpuint(chardev_write_some(&cd, (const uint8_t *)"hello", 5), ==, 5);
         g_assert_cmpint(recv(fd, got, sizeof(got), 0), ==, 5);
         g_assert_true(memcmp(got, "hello", 5) == 0);
@@ -326,6 +335,8 @@ static void test_socket_server(void)
         close(fd);
         SPIN_UNTIL(cd.out_fd < 0);
         g_assert_cmpint(cd.out_fd, <, 0);
+        g_assert_false(chardev_connected(&cd));
+        g_assert_cmpuint(sink.connections, ==, 2 * client + 2);
         g_assert_cmpuint(cd.listen_watch, !=, 0); /* listening for the next client */
     }
     g_assert_true(memcmp(sink.buf, "inin", 4) == 0);

@@ -443,6 +443,32 @@ static void test_transmit_waits_for_reader(void)
     rig_free(&r);
 }
 
+/* A socket's client coming and going reaches the driver as PORT_OPEN 1 and 0. */
+static void test_host_connection(void)
+{
+    struct rig r;
+
+    rig_init(&r);
+    struct chardev *cd = &r.con.port[1].chr;
+    int pipe_fd = cd->out_fd;
+    cd->is_socket = true; /* a socket nobody has connected to */
+    cd->out_fd = -1;
+    driver_setup(&r, true);
+    send_control(&r, 0, VIRTIO_CONSOLE_DEVICE_READY, 1);
+    assert_control(&r, 2, "0:1:1 1:1:1");
+    send_control(&r, 1, VIRTIO_CONSOLE_PORT_READY, 1);
+    assert_control(&r, 2, "1:7:1:org.test.port 1:6:0");
+    cd->out_fd = pipe_fd; /* a client connects */
+    cd->frontend.connected(cd->frontend.opaque);
+    assert_control(&r, 1, "1:6:1");
+    cd->out_fd = -1; /* and leaves */
+    cd->frontend.connected(cd->frontend.opaque);
+    assert_control(&r, 1, "1:6:0");
+    cd->is_socket = false;
+    cd->out_fd = pipe_fd;
+    rig_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -453,5 +479,6 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio_console/malformed-control", test_malformed_control);
     g_test_add_func("/virtio_console/single-port-driver", test_single_port_driver);
     g_test_add_func("/virtio_console/transmit-waits-for-reader", test_transmit_waits_for_reader);
+    g_test_add_func("/virtio_console/host-connection", test_host_connection);
     return g_test_run();
 }
