@@ -1,4 +1,4 @@
-/* Character backends for serial ports and debug consoles: stdio, files, or nothing. */
+/* Character backends: stdio, files, or nothing; UNIX sockets are in chardev_socket.c. */
 #include "core/chardev.h"
 
 #include <errno.h>
@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/chardev_socket.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/runstate.h"
 
@@ -18,7 +21,8 @@
 
 static struct termios saved_termios;
 static bool terminal_is_raw;
-static bool stdio_input_taken;
+static const char *stdio_owner; /* the label of the backend that reads stdin */
+static struct runstate *bound_runstate;
 
 void chardev_restore_terminal(void)
 {
@@ -51,7 +55,8 @@ static void chardev_make_terminal_raw(void)
 
 static void chardev_init(struct chardev *cd, const char *label)
 {
-    *cd = (struct chardev){.label = label, .in_fd = -1, .out_fd = -1};
+    *cd = (struct chardev){.label = label, .in_fd = -1, .out_fd = -1, .listen_fd = -1,
+                           .runstate = bound_runstate};
     pthread_mutex_init(&cd->out_lock, NULL);
 }
 
@@ -62,43 +67,86 @@ void chardev_open_fds(struct chardev *cd, const char *label, int in_fd, int out_
     cd->out_fd = out_fd;
 }
 
+void chardev_bind_runstate(struct runstate *rs)
+{
+    bound_runstate = rs;
+}
+
+const char *chardev_stdio_owner(void)
+{
+    return stdio_owner;
+}
+
+/* Output to stdout; input too, for the first backend on stdio (later ones only print). */
+static void chardev_open_stdio(struct chardev *cd)
+{
+    cd->out_fd = STDOUT_FILENO;
+    if (!stdio_owner) {
+        stdio_owner = cd->label;
+        cd->in_fd = STDIN_FILENO;
+        cd->mux_escape = true;
+        chardev_make_terminal_raw();
+    }
+}
+
+static int chardev_open_file(struct chardev *cd, const char *label, const char *how,
+                             const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+    if (fd < 0) {
+        int err = errno;
+        log_error("%s %s%s: cannot open for writing: %s", label, how, path, strerror(err));
+        return -err;
+    }
+    cd->out_fd = fd;
+    cd->owns_out_fd = true;
+    return 0;
+}
+
 int chardev_open(struct chardev *cd, const char *label, const char *spec, struct runstate *rs)
 {
     chardev_init(cd, label);
     cd->runstate = rs;
     if (strcmp(spec, "stdio") == 0 || strcmp(spec, "mon:stdio") == 0) {
-        cd->out_fd = STDOUT_FILENO;
-        if (!stdio_input_taken) {
-            stdio_input_taken = true;
-            cd->in_fd = STDIN_FILENO;
-            cd->mux_escape = true;
-            chardev_make_terminal_raw();
-        }
+        chardev_open_stdio(cd);
         return 0;
     }
-    if (strncmp(spec, "file:", 5) == 0) {
-        const char *path = spec + 5;
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0) {
-            int err = errno;
-            log_error("%s file:%s: cannot open for writing: %s", label, path, strerror(err));
-            return -err;
-        }
-        cd->out_fd = fd;
-        cd->owns_out_fd = true;
-        return 0;
-    }
+    if (strncmp(spec, "file:", 5) == 0)
+        return chardev_open_file(cd, label, "file:", spec + 5);
     if (strcmp(spec, "null") == 0 || strcmp(spec, "none") == 0)
         return 0;
     log_error("%s %s: unsupported backend (use stdio, file:PATH, null or none)", label, spec);
     return -EINVAL;
 }
 
+int chardev_open_config(struct chardev *cd, const char *label, const struct vm_chardev_config *c)
+{
+    chardev_init(cd, label);
+    switch (c->backend) {
+    case VM_CHARDEV_NULL: return 0;
+    case VM_CHARDEV_STDIO:
+        if (stdio_owner) {
+            log_error("%s: stdio is already used by %s (QEMU refuses this too; add -serial "
+                      "none)", label, stdio_owner);
+            return -EBUSY;
+        }
+        chardev_open_stdio(cd);
+        return 0;
+    case VM_CHARDEV_FILE: return chardev_open_file(cd, label, "path=", c->path);
+    case VM_CHARDEV_SOCKET: return chardev_socket_open(cd, c->path, c->server, c->wait);
+    }
+    return -EINVAL;
+}
+
 void chardev_close(struct chardev *cd)
 {
+    cd->has_frontend = false; /* nothing is delivered to a frontend going away */
     if (cd->in_watch)
         g_source_remove(cd->in_watch);
     cd->in_watch = 0;
+    if (cd->is_socket)
+        chardev_socket_close(cd);
     if (cd->owns_out_fd && cd->out_fd >= 0)
         close(cd->out_fd);
     cd->out_fd = -1;
@@ -112,10 +160,8 @@ void chardev_set_frontend(struct chardev *cd, const struct chardev_frontend *fe)
 
 void chardev_write(struct chardev *cd, const uint8_t *buf, size_t len)
 {
-    if (cd->out_fd < 0)
-        return;
-    pthread_mutex_lock(&cd->out_lock);
-    while (len) {
+    pthread_mutex_lock(&cd->out_lock); /* a socket's out_fd changes as clients come and go */
+    while (cd->out_fd >= 0 && len) {
         ssize_t n = write(cd->out_fd, buf, len);
         if (n < 0 && errno == EINTR)
             continue;
@@ -125,6 +171,80 @@ void chardev_write(struct chardev *cd, const uint8_t *buf, size_t len)
         len -= (size_t)n;
     }
     pthread_mutex_unlock(&cd->out_lock);
+}
+
+bool chardev_connected(struct chardev *cd)
+{
+    if (!cd->is_socket)
+        return true;
+    pthread_mutex_lock(&cd->out_lock);
+    bool up = cd->out_fd >= 0;
+    pthread_mutex_unlock(&cd->out_lock);
+    return up;
+}
+
+size_t chardev_write_some(struct chardev *cd, const uint8_t *buf, size_t len)
+{
+    if (!cd->is_socket) {
+        chardev_write(cd, buf, len);
+        return len;
+    }
+    size_t done = 0;
+    pthread_mutex_lock(&cd->out_lock);
+    while (cd->out_fd >= 0 && done < len) {
+        ssize_t n = send(cd->out_fd, buf + done, len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n <= 0) { /* the peer is gone: its hangup is seen on the input side */
+            done = len;
+            break;
+        }
+        done += (size_t)n;
+    }
+    if (cd->out_fd < 0)
+        done = len;
+    pthread_mutex_unlock(&cd->out_lock);
+    return done;
+}
+
+static gboolean chardev_on_writable(gint fd, GIOCondition cond, gpointer opaque)
+{
+    struct chardev *cd = opaque;
+    (void)fd, (void)cond;
+
+    cd->out_watch = 0;
+    atomic_store(&cd->out_waiting, false);
+    if (cd->has_frontend && cd->frontend.writable)
+        cd->frontend.writable(cd->frontend.opaque);
+    return G_SOURCE_REMOVE;
+}
+
+/* Main thread: watch the socket for room, or answer at once if nobody is connected. */
+static gboolean chardev_watch_output(gpointer opaque)
+{
+    struct chardev *cd = opaque;
+
+    if (cd->out_watch)
+        return G_SOURCE_REMOVE;
+    if (cd->out_fd < 0)
+        chardev_on_writable(-1, 0, cd);
+    else
+        cd->out_watch = g_unix_fd_add(cd->out_fd, G_IO_OUT | G_IO_HUP | G_IO_ERR,
+                                      chardev_on_writable, cd);
+    return G_SOURCE_REMOVE;
+}
+
+void chardev_wait_writable(struct chardev *cd)
+{
+    /* Watches are only touched on the main thread, which also sees clients come and go. */
+    if (!atomic_exchange(&cd->out_waiting, true)) {
+        GSource *idle = g_idle_source_new();
+        g_source_set_callback(idle, chardev_watch_output, cd, NULL);
+        g_source_attach(idle, NULL);
+        g_source_unref(idle);
+    }
 }
 
 static void chardev_print_help(struct chardev *cd)
@@ -241,8 +361,11 @@ static gboolean chardev_on_input(gint fd, GIOCondition cond, gpointer opaque)
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return G_SOURCE_CONTINUE;
     if (n <= 0) {
-        cd->in_eof = true; /* EOF or error: stop reading, the guest keeps running */
         cd->in_watch = 0;
+        if (cd->is_socket)
+            chardev_socket_hangup(cd); /* a server listens for the next client */
+        else
+            cd->in_eof = true; /* EOF or error: stop reading, the guest keeps running */
         return G_SOURCE_REMOVE;
     }
     if (chardev_feed_input(cd, raw, (size_t)n))

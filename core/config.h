@@ -43,7 +43,7 @@ struct vm_netdev_config {
 #define CONFIG_MAX_NETDEVS 4
 
 /* virtio devices, in command-line order: -device virtio-*-device, -drive if=virtio. */
-enum vm_virtio_kind { VM_VIRTIO_RNG, VM_VIRTIO_BLK, VM_VIRTIO_NET };
+enum vm_virtio_kind { VM_VIRTIO_RNG, VM_VIRTIO_BLK, VM_VIRTIO_NET, VM_VIRTIO_CONSOLE };
 struct vm_virtio_config {
     enum vm_virtio_kind kind;
     int drive;            /* virtio-blk: index into drives, once resolved */
@@ -54,8 +54,34 @@ struct vm_virtio_config {
     bool has_mac;         /* virtio-net: mac= given; otherwise QEMU's 52:54:00:12:34:56 + n */
     uint8_t mac[6];
     int ioeventfd;        /* ioeventfd=: 1 on, -1 off, 0 unset (-global's, else on) */
+    unsigned max_ports;   /* virtio-serial-device: max_ports= */
 };
 #define CONFIG_MAX_VIRTIO 8
+
+/* A -chardev: a named character backend for a virtconsole or virtserialport. */
+enum vm_chardev_backend { VM_CHARDEV_NULL, VM_CHARDEV_STDIO, VM_CHARDEV_FILE, VM_CHARDEV_SOCKET };
+struct vm_chardev_config {
+    const char *id;
+    enum vm_chardev_backend backend;
+    const char *path; /* file: the file; socket: the UNIX socket */
+    bool server;      /* socket: listen (server=on) rather than connect */
+    bool wait;        /* socket server: wait for a client before the guest starts */
+    bool used;        /* a port is attached to it (each backend serves one port) */
+};
+#define CONFIG_MAX_CHARDEVS 16
+
+/* A -device virtconsole or virtserialport, on the virtio-serial-device before it. */
+struct vm_console_port_config {
+    unsigned virtio;        /* index into virtio: its virtio-serial-device */
+    unsigned nr;            /* port number on that device */
+    bool console;           /* virtconsole: the guest makes it an hvc console */
+    const char *name;       /* name=, or NULL */
+    const char *chardev_id; /* chardev=, resolved after parsing */
+    int chardev;            /* index into chardevs, once resolved */
+};
+#define CONFIG_MAX_CONSOLE_PORTS 16
+#define CONFIG_MAX_SERIAL_PORTS 8    /* ports on one virtio-serial-device */
+#define CONFIG_MAX_PORT_NAME 127     /* bytes of a port's name= */
 
 struct vm_config {
     const char *machine;  /* -M */
@@ -77,6 +103,10 @@ struct vm_config {
     unsigned nr_drives;
     struct vm_netdev_config netdevs[CONFIG_MAX_NETDEVS]; /* -netdev */
     unsigned nr_netdevs;
+    struct vm_chardev_config chardevs[CONFIG_MAX_CHARDEVS]; /* -chardev */
+    unsigned nr_chardevs;
+    struct vm_console_port_config console_ports[CONFIG_MAX_CONSOLE_PORTS];
+    unsigned nr_console_ports;
     uint32_t log_mask;    /* -d */
     const char *log_file; /* -D */
     bool tcg_one_insn_per_tb; /* -accel tcg,one-insn-per-tb=on or -singlestep */

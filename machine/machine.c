@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/chardev.h"
 #include "core/log.h"
 #include "core/main_loop.h"
 
@@ -54,6 +55,7 @@ struct machine *machine_create(const struct vm_config *cfg)
     io_bus_init(&m->pio, IO_SPACE_PIO);
     io_bus_init(&m->mmio, IO_SPACE_MMIO);
     runstate_init(&m->runstate, cfg->no_reboot);
+    chardev_bind_runstate(&m->runstate);
     m->irqchip = (struct irq_chip){machine_irq_set_level, m};
     m->vcpus = calloc(m->nr_vcpus, sizeof(*m->vcpus));
     if (!m->vcpus || board->create(m) < 0) {

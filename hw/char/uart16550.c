@@ -312,7 +312,8 @@ void uart16550_init(struct uart16550 *u, struct chardev *chr, struct irq_line ir
     u->reg_shift = reg_shift;
     uart16550_reset(u);
     if (chr) {
-        struct chardev_frontend fe = {uart_can_receive, uart_receive, uart_receive_break, u};
+        struct chardev_frontend fe = {.can_receive = uart_can_receive, .receive = uart_receive,
+                                      .receive_break = uart_receive_break, .opaque = u};
         chardev_set_frontend(chr, &fe);
     }
 }

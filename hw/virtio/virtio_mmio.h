@@ -24,7 +24,7 @@
 #define VIRTIO_MMIO_MAGIC 0x74726976u  /* "virt", little-endian */
 #define VIRTIO_MMIO_VERSION 2u
 #define VIRTIO_MMIO_VENDOR 0x4c54534bu /* "KSTL" */
-#define VIRTIO_MMIO_MAX_QUEUES 4
+#define VIRTIO_MMIO_MAX_QUEUES 18 /* virtio-console: 2 * (8 ports + control) */
 
 enum virtio_mmio_reg {
     VIRTIO_MMIO_MAGIC_VALUE = 0x000,

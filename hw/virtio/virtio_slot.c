@@ -9,6 +9,7 @@
 
 #include "hw/virtio/virtio_blk.h"
 #include "hw/virtio/virtio_net.h"
+#include "hw/virtio/virtio_console.h"
 #include "hw/virtio/virtio_rng.h"
 
 static void slot_name(struct virtio_slot *s, uint64_t base)
@@ -71,6 +72,31 @@ static int create_net(struct virtio_slot *s, const struct vm_config *cfg, unsign
     return virtio_net_init(n, &cfg->netdevs[s->cfg->netdev], mac, &s->transport);
 }
 
+/* virtio-serial-device: its ports are the -device virtconsole/virtserialport naming it. */
+static int create_console(struct virtio_slot *s, const struct vm_config *cfg, unsigned index,
+                          const struct guest_memory *mem, struct irq_line irq)
+{
+    struct virtio_console *c = calloc(1, sizeof(*c));
+
+    if (!(s->dev = c))
+        return -ENOMEM;
+    virtio_console_init(c, s->cfg->max_ports, &s->transport);
+    virtio_mmio_init(&s->transport, s->name, &c->ops, c, mem, irq);
+    for (unsigned i = 0; i < cfg->nr_console_ports; i++) {
+        const struct vm_console_port_config *pc = &cfg->console_ports[i];
+        if (pc->virtio != index)
+            continue;
+        const struct vm_chardev_config *cc = &cfg->chardevs[pc->chardev];
+        struct virtio_console_port *p =
+            virtio_console_add_port(c, pc->nr, pc->console, pc->name, cc->id);
+        if (chardev_open_config(&p->chr, p->label, cc) < 0)
+            return -EINVAL;
+        p->chr_open = true;
+    }
+    virtio_console_start(c);
+    return 0;
+}
+
 int virtio_slot_create(struct virtio_slot *s, uint64_t base, const struct vm_config *cfg,
                        unsigned index, const struct guest_memory *mem, struct irq_line irq)
 {
@@ -80,6 +106,7 @@ int virtio_slot_create(struct virtio_slot *s, uint64_t base, const struct vm_con
     case VM_VIRTIO_RNG: return create_rng(s, mem, irq);
     case VM_VIRTIO_BLK: return create_blk(s, cfg, mem, irq);
     case VM_VIRTIO_NET: return create_net(s, cfg, index, mem, irq);
+    case VM_VIRTIO_CONSOLE: return create_console(s, cfg, index, mem, irq);
     }
     return -EINVAL;
 }
@@ -95,6 +122,8 @@ void virtio_slot_destroy(struct virtio_slot *s)
         virtio_blk_destroy(s->dev);
     if (s->dev && s->cfg && s->cfg->kind == VM_VIRTIO_NET)
         virtio_net_destroy(s->dev);
+    if (s->dev && s->cfg && s->cfg->kind == VM_VIRTIO_CONSOLE)
+        virtio_console_destroy(s->dev);
     free(s->dev);
     s->dev = NULL;
 }

@@ -76,8 +76,10 @@ HIDE_KVM = {
 SKIP = 77
 # Cases with a valid kernel whose error is about the machine, not the file.
 ABOUT_THE_MACHINE = {"virt-kvm-cannot", "virt-smp-not-built", "drive-missing",
-                     "hostfwd-port-busy"}
+                     "hostfwd-port-busy", "chardev-socket-not-a-socket",
+                     "chardev-file-unwritable"}
 BUSY_PORT = "{busy_port}"  # replaced by a port a socket of the test listens on
+VIRTCONSOLE = ["-device", "virtio-serial-device", "-device", "virtconsole,chardev=c0"]
 
 
 # name: (file contents or None, extra args, expected status, substrings stderr must hold)
@@ -151,6 +153,29 @@ def cases(guest_dir):
                                               + BUSY_PORT + "-:22",
                                               "-device", "virtio-net-device,netdev=n0"], 1,
                               ["-netdev n0", "cannot listen", "choose another port"]),
+        "chardev-pipe-not-built": (None, ["-chardev", "pipe,id=c0,path=p"], 1,
+                                   ["-chardev", "the pipe backend is not built yet"]),
+        "chardev-tcp-not-built": (None, ["-chardev", "socket,id=c0,host=localhost,port=4555"],
+                                  1, ["-chardev", "TCP sockets", "not built yet"]),
+        "chardev-mux-not-built": (None, ["-chardev", "stdio,id=c0,mux=on"], 1,
+                                  ["-chardev", "mux=", "not built yet"]),
+        "chardev-no-id": (None, ["-chardev", "null"], 2, ["-chardev", "id= names the backend"]),
+        "chardev-stdio-taken": (None, ["-chardev", "stdio,id=c0"] + VIRTCONSOLE, 2,
+                                ["stdio is already used by -serial", "-serial none"]),
+        "chardev-unknown-id": (None, ["-chardev", "null,id=c1"] + VIRTCONSOLE, 2,
+                               ["virtconsole", "no -chardev has id=c0"]),
+        "virtconsole-without-bus": (None, ["-chardev", "null,id=c0", "-device",
+                                           "virtconsole,chardev=c0"], 2,
+                                    ["needs a -device virtio-serial-device before it"]),
+        "virtio-serial-ports-not-built": (None, ["-device", "virtio-serial-device,max_ports=31"],
+                                          1, ["more than 8 ports", "not built yet"]),
+        "chardev-socket-not-a-socket": (riscv_elf64(), [
+            "-M", "virt", "-bios", "none", "-chardev",
+            "socket,id=c0,path=chardev-socket-not-a-socket.elf,server=on,wait=off"] +
+            VIRTCONSOLE, 1, ["-chardev c0", "exists and is not a socket"]),
+        "chardev-file-unwritable": (riscv_elf64(), [
+            "-M", "virt", "-bios", "none", "-chardev", "file,id=c0,path=/nonexistent/dir/out"] +
+            VIRTCONSOLE, 1, ["-chardev c0", "/nonexistent/dir/out"]),
         "gdb-not-built": (None, ["-s"], 1, ["-s", "not built yet"]),
         "bios-not-built": (None, ["-bios", "bios.bin", "-kernel", hello], 1,
                            ["-bios", "not built yet"]),

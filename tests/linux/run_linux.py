@@ -338,6 +338,116 @@ def case_virtio_net(s, assets, tmp):
     power_off(s)
 
 
+def virtio_console_args(tmp):
+    """A virtconsole on a UNIX socket the test connects to, and a named port on a file."""
+    return ["-device", "virtio-serial-device",
+            "-chardev", f"socket,id=con0,path={tmp}/console.sock,server=on,wait=off",
+            "-device", "virtconsole,chardev=con0,name=org.kestrel.console",
+            "-chardev", f"file,id=log0,path={tmp}/port.log",
+            "-device", "virtserialport,chardev=log0,name=org.kestrel.log"]
+
+
+class HostEnd:
+    """The host's end of the guest's hvc0: a client of the console's UNIX socket that reads
+    all the time, as a terminal would (the guest's writes wait while nobody reads)."""
+
+    def __init__(self, path, timeout):
+        deadline = time.monotonic() + timeout
+        while True:  # the VMM creates the socket as it starts
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        self.data = b""
+        self.closed = False
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read_all, daemon=True)
+        self.reader.start()
+
+    def _read_all(self):
+        while True:
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError:
+                chunk = b""
+            with self.lock:
+                self.data += chunk
+                self.closed = not chunk
+            if not chunk:
+                return
+
+    def wait_for(self, pattern, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                data, closed = self.data.replace(b"\r", b""), self.closed
+            if pattern in data:
+                return
+            if closed or time.monotonic() > deadline:
+                raise CheckFailed(f"the host end of hvc0 waited for {pattern[:40]!r}"
+                                  f"{' (closed)' if closed else ''}", data[-200:])
+            time.sleep(0.05)
+
+    def close(self):
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+        self.reader.join(5)
+
+
+def load_virtio_console(s):
+    check_run(s, "dmesg -n 1")
+    check_run(s, "insmod /lib/modules/kestrel/virtio_mmio.ko")
+    check_run(s, "for i in $(seq 100); do [ -e /dev/vport0p1 ] && break; sleep 0.1; done")
+
+
+def case_virtio_console(s, assets, tmp):
+    """virtio-serial-device with a virtconsole on a UNIX socket and a virtserialport on a
+    file: the guest's hvc0 carries data both ways (lines, 60 KB out, 64 KiB in, a shell on
+    it), and the named port's bytes reach the file."""
+    host = HostEnd(os.path.join(tmp, "console.sock"), BOOT_TIMEOUT)
+    try:
+        boot(s)
+        load_virtio_console(s)
+        for port, name in (("vport0p0", "org.kestrel.console"), ("vport0p1", "org.kestrel.log")):
+            got = check_run(s, f"cat /sys/class/virtio-ports/{port}/name")
+            expect(got == name, f"the name of {port}", got)
+        got = check_run(s, "cat /sys/class/tty/hvc0/dev && cat /proc/consoles")
+        expect(":" in got, "hvc0's device numbers", got)
+        # Guest to host: a line, then 5000 more (60 KB) through the console's tty.
+        check_run(s, "echo guest-to-host-$((6 * 7)) > /dev/hvc0")
+        host.wait_for(b"guest-to-host-42\n", CMD_TIMEOUT)
+        check_run(s, "yes kestrel-hvc-line | head -n 5000 | sed 's/^/x/' > /dev/hvc0")
+        host.wait_for(b"xkestrel-hvc-line\n" * 5000, CMD_TIMEOUT)
+        # Host to guest: 64 KiB, more than the device buffers, read by a job on hvc0 in raw
+        # mode. It says when it is reading, so nothing is sent before stty has run.
+        data = b"".join(hashlib.sha256(b"%d" % i).hexdigest().encode() for i in range(1024))
+        check_run(s, "(stty raw -echo; echo hvc-rx-""ready > /dev/hvc0; head -c 65536 "
+                     "| sha256sum > /tmp/rx.sum) < /dev/hvc0 & true")
+        host.wait_for(b"hvc-rx-ready", CMD_TIMEOUT)
+        host.sock.sendall(data)
+        got = check_run(s, "while [ ! -s /tmp/rx.sum ]; do sleep 0.2; done; cat /tmp/rx.sum")
+        want = hashlib.sha256(data).hexdigest()
+        expect(got.split()[0] == want, f"sha256 of the host's 64 KiB read from hvc0 (want {want})",
+               got)
+        # A shell on hvc0, driven from the socket as a person at a terminal would.
+        check_run(s, "setsid sh -i < /dev/hvc0 > /dev/hvc0 2>&1 & true")
+        host.sock.sendall(b"echo hvc-shell-$((6 * 9))\n")
+        host.wait_for(b"hvc-shell-54", CMD_TIMEOUT)
+        check_run(s, "echo port-log-line-$((7 * 6)) > /dev/vport0p1")
+        power_off(s)
+    finally:
+        host.close()
+    with open(os.path.join(tmp, "port.log"), "rb") as f:
+        got = f.read()
+    expect(got == b"port-log-line-42\n", "what the guest wrote to /dev/vport0p1, in the file",
+           got)
+
+
 # name: (function, firmware, extra arguments: a list, or a function of a scratch directory)
 CASES = {
     "shell": (case_shell, "fw_jump.bin", []),
@@ -350,6 +460,7 @@ CASES = {
     "virtio-blk": (case_virtio_blk, "fw_jump.bin", virtio_blk_args),
     "virtio-blk-readonly": (case_virtio_blk_readonly, "fw_jump.bin", virtio_blk_ro_args),
     "virtio-net": (case_virtio_net, "fw_jump.bin", virtio_net_args),
+    "virtio-console": (case_virtio_console, "fw_jump.bin", virtio_console_args),
 }
 
 

@@ -5,9 +5,12 @@
 #include <glib/gstdio.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "core/chardev.h"
+#include "core/config.h"
 #include "core/runstate.h"
 
 /* A frontend that records what it receives and has a settable amount of room. */
@@ -58,7 +61,8 @@ static void fixture_setup(struct fixture *f, gconstpointer data)
     f->cd.mux_escape = true;
     f->cd.runstate = &f->rs;
     f->fe = (struct fake_fe){.got = g_byte_array_new(), .room = 1024};
-    struct chardev_frontend fe = {fe_can_receive, fe_receive, fe_receive_break, &f->fe};
+    struct chardev_frontend fe = {.can_receive = fe_can_receive, .receive = fe_receive,
+                                  .receive_break = fe_receive_break, .opaque = &f->fe};
     chardev_set_frontend(&f->cd, &fe);
 }
 
@@ -257,6 +261,92 @@ static void test_open_specs(void)
 #define ADD(path, fn) \
     g_test_add(path, struct fixture, NULL, fixture_setup, fn, fixture_teardown)
 
+/* ---- -chardev socket,server=on,wait=off ---- */
+
+struct sink {
+    char buf[64];
+    size_t len;
+    unsigned connections; /* connected() calls: a client came or went */
+};
+
+static void sink_connected(void *opaque)
+{
+    ((struct sink *)opaque)->connections++;
+}
+
+static size_t sink_can_receive(void *opaque)
+{
+    struct sink *k = opaque;
+    return sizeof(k->buf) - k->len;
+}
+
+static void sink_receive(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct sink *k = opaque;
+    memcpy(k->buf + k->len, buf, len);
+    k->len += len;
+}
+
+/* Runs the main loop until cond holds (or a few seconds pass). */
+#define SPIN_UNTIL(cond)                                                                        \
+    for (unsigned spin_ = 0; !(cond) && spin_ < 2000; spin_++)                                \
+        g_usleep(1000), g_main_context_iteration(NULL, FALSE)
+
+static int connect_to(const char *path)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    strcpy(sa.sun_path, path);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    return fd;
+}
+
+/* A server serves one client at a time, listens again when it leaves, drops output while
+ * nobody is connected, and removes its socket file at close. */
+static void test_socket_server(void)
+{
+    char *dir = g_dir_make_tmp("kestrel-chardev-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "console.sock", NULL);
+    struct vm_chardev_config cfg = {.id = "s0", .backend = VM_CHARDEV_SOCKET, .path = path,
+                                    .server = true, .wait = false};
+    struct chardev cd;
+    struct sink sink = {0};
+    char got[16] = {0};
+
+    g_assert_cmpint(chardev_open_config(&cd, "-chardev s0", &cfg), ==, 0);
+    chardev_set_frontend(&cd, &(struct chardev_frontend){.can_receive = sink_can_receive,
+                                                         .receive = sink_receive,
+                                                         .connected = sink_connected,
+                                                         .opaque = &sink});
+    chardev_start_input(&cd);
+    g_assert_cmpuint(chardev_write_some(&cd, (const uint8_t *)"lost", 4), ==, 4);
+    for (unsigned client = 0; client < 2; client++) {
+        int fd = connect_to(path);
+        SPIN_UNTIL(cd.out_fd >= 0);
+        g_assert_cmpint(cd.out_fd, >=, 0);
+        g_assert_true(chardev_connected(&cd));
+        g_assert_cmpuint(sink.connections, ==, 2 * client + 1);
+        g_assert_cmpuint(chardev_write_some(&cd, (const uint8_t *)"hello", 5), ==, 5);
+        g_assert_cmpint(recv(fd, got, sizeof(got), 0), ==, 5);
+        g_assert_true(memcmp(got, "hello", 5) == 0);
+        g_assert_cmpint(send(fd, "in", 2, 0), ==, 2);
+        SPIN_UNTIL(sink.len == 2 * (client + 1));
+        g_assert_cmpuint(sink.len, ==, 2 * (client + 1));
+        close(fd);
+        SPIN_UNTIL(cd.out_fd < 0);
+        g_assert_cmpint(cd.out_fd, <, 0);
+        g_assert_false(chardev_connected(&cd));
+        g_assert_cmpuint(sink.connections, ==, 2 * client + 2);
+        g_assert_cmpuint(cd.listen_watch, !=, 0); /* listening for the next client */
+    }
+    g_assert_true(memcmp(sink.buf, "inin", 4) == 0);
+    chardev_close(&cd);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_rmdir(dir);
+    g_free(path);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -271,5 +361,6 @@ int main(int argc, char **argv)
     ADD("/chardev/write", test_write);
     g_test_add_func("/chardev/no_frontend", test_no_frontend);
     g_test_add_func("/chardev/open_specs", test_open_specs);
+    g_test_add_func("/chardev/socket_server", test_socket_server);
     return g_test_run();
 }

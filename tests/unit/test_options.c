@@ -359,6 +359,103 @@ static void test_ioeventfd(void)
                           "virtio-blk-device,drive=x,ioeventfd=maybe", NULL), ==, OPTIONS_USAGE);
 }
 
+static void test_chardev_and_console(void)
+{
+    struct vm_config cfg;
+
+    g_assert_cmpint(parse(&cfg, "-serial", "none", "-chardev", "stdio,id=s", "-chardev",
+                          "socket,id=k,path=/tmp/k.sock,server=on,wait=off", "-chardev",
+                          "file,id=f,path=out.txt", "-chardev", "null,id=n", "-device",
+                          "virtio-serial-device", "-device", "virtconsole,chardev=s",
+                          "-device", "virtserialport,chardev=f,name=org.a", "-device",
+                          "virtserialport,chardev=k,name=org.b,nr=5", "-device",
+                          "virtconsole,chardev=n", NULL), ==, OPTIONS_RUN);
+    g_assert_cmpuint(cfg.nr_chardevs, ==, 4);
+    g_assert_cmpint(cfg.chardevs[0].backend, ==, VM_CHARDEV_STDIO);
+    g_assert_cmpint(cfg.chardevs[1].backend, ==, VM_CHARDEV_SOCKET);
+    g_assert_cmpstr(cfg.chardevs[1].path, ==, "/tmp/k.sock");
+    g_assert_true(cfg.chardevs[1].server);
+    g_assert_false(cfg.chardevs[1].wait);
+    g_assert_cmpint(cfg.chardevs[2].backend, ==, VM_CHARDEV_FILE);
+    g_assert_cmpuint(cfg.nr_virtio, ==, 1);
+    g_assert_cmpint(cfg.virtio[0].kind, ==, VM_VIRTIO_CONSOLE);
+    g_assert_cmpuint(cfg.virtio[0].max_ports, ==, CONFIG_MAX_SERIAL_PORTS);
+    g_assert_cmpuint(cfg.nr_console_ports, ==, 4);
+    /* QEMU's numbering: the first console takes port 0, the others the lowest free. */
+    static const unsigned nr[] = {0, 1, 5, 2};
+    static const int chardev[] = {0, 2, 1, 3};
+    for (unsigned i = 0; i < 4; i++) {
+        g_assert_cmpuint(cfg.console_ports[i].nr, ==, nr[i]);
+        g_assert_cmpint(cfg.console_ports[i].chardev, ==, chardev[i]);
+        g_assert_cmpuint(cfg.console_ports[i].virtio, ==, 0);
+    }
+    g_assert_true(cfg.console_ports[0].console);
+    g_assert_false(cfg.console_ports[1].console);
+    g_assert_cmpstr(cfg.console_ports[2].name, ==, "org.b");
+    /* A socket is a client unless server=on, and a server waits unless wait=off. */
+    g_assert_cmpint(parse(&cfg, "-chardev", "socket,id=k,path=p", "-chardev",
+                          "socket,id=l,path=q,server=on", NULL), ==, OPTIONS_RUN);
+    g_assert_false(cfg.chardevs[0].server);
+    g_assert_true(cfg.chardevs[1].server && cfg.chardevs[1].wait);
+
+    static const char *const usage[][11] = {
+        {"-chardev", "stdio"},                                   /* no id */
+        {"-chardev", "null,id=a", "-chardev", "null,id=a"},      /* the same id twice */
+        {"-chardev", "frob,id=a"},                               /* no such backend */
+        {"-chardev", "file,id=a"},                               /* no path */
+        {"-chardev", "socket,id=a"},
+        {"-chardev", "socket,id=a,path=p,server=maybe"},
+        {"-chardev", "null,id=a,colour=red"},
+        {"-chardev", "null,id=a", "-device", "virtconsole,chardev=a"}, /* no bus */
+        {"-device", "virtio-serial-device", "-device", "virtconsole"},  /* no chardev= */
+        {"-device", "virtio-serial-device", "-device", "virtconsole,chardev=nope"},
+        {"-chardev", "null,id=a", "-device", "virtio-serial-device", "-device",
+         "virtconsole,chardev=a", "-device", "virtconsole,chardev=a"}, /* one backend, 2 */
+        {"-chardev", "null,id=a", "-device", "virtio-serial-device", "-device",
+         "virtserialport,chardev=a,nr=0"},                       /* 0 is for consoles */
+        {"-chardev", "null,id=a", "-device", "virtio-serial-device", "-device",
+         "virtserialport,chardev=a,nr=8"},                       /* past max_ports */
+        {"-chardev", "null,id=a", "-chardev", "null,id=b", "-device", "virtio-serial-device",
+         "-device", "virtserialport,chardev=a,name=x", "-device",
+         "virtserialport,chardev=b,name=x"},                     /* the same name twice */
+        {"-chardev", "null,id=a", "-chardev", "null,id=b", "-device",
+         "virtio-serial-device,max_ports=1", "-device", "virtconsole,chardev=a", "-device",
+         "virtconsole,chardev=b"},                               /* no port left */
+        {"-chardev", "null,id=a", "-device", "virtio-serial-device", "-device",
+         "virtconsole,chardev=a,bus=x"},
+        {"-device", "virtio-serial-device,max_ports=0"},
+        {"-chardev", "stdio,id=a", "-device", "virtio-serial-device", "-device",
+         "virtconsole,chardev=a"},                               /* -serial has stdio */
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(usage); i++) {
+        g_test_message("case %u: %s %s", i, usage[i][0], usage[i][1]);
+        g_assert_cmpint(parse(&cfg, usage[i][0], usage[i][1], usage[i][2], usage[i][3],
+                              usage[i][4], usage[i][5], usage[i][6], usage[i][7], usage[i][8],
+                              usage[i][9], NULL), ==,
+                        OPTIONS_USAGE);
+    }
+    char long_name[CONFIG_MAX_PORT_NAME + 20];
+    memset(long_name, 'n', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    char *arg = g_strdup_printf("virtserialport,chardev=a,name=%s", long_name);
+    g_assert_cmpint(parse(&cfg, "-chardev", "null,id=a", "-device", "virtio-serial-device",
+                          "-device", arg, NULL), ==, OPTIONS_USAGE);
+    g_free(arg);
+
+    static const char *const missing[][2] = {
+        {"-chardev", "pipe,id=a,path=p"},
+        {"-chardev", "pty,id=a"},
+        {"-chardev", "socket,id=a,host=localhost,port=4444"},
+        {"-chardev", "stdio,id=a,mux=on"},
+        {"-device", "virtio-serial-device,max_ports=31"},
+        {"-device", "virtio-serial-pci"},
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(missing); i++) {
+        g_test_message("%s %s", missing[i][0], missing[i][1]);
+        g_assert_cmpint(parse(&cfg, missing[i][0], missing[i][1], NULL), ==, OPTIONS_MISSING);
+    }
+}
+
 static void test_missing_features(void)
 {
     struct vm_config cfg;
@@ -429,6 +526,7 @@ int main(int argc, char **argv)
     g_test_add_func("/options/drive", test_drive);
     g_test_add_func("/options/missing_features", test_missing_features);
     g_test_add_func("/options/netdev", test_netdev);
+    g_test_add_func("/options/chardev_and_console", test_chardev_and_console);
     g_test_add_func("/options/log_items", test_log_items);
     g_test_add_func("/options/log_parse_mask", test_log_parse_mask);
     g_test_add_func("/options/exit_status", test_exit_status);
