@@ -42,6 +42,34 @@ def virtio_blk_lines(readonly, first_slot=0):
     ]
 
 
+# The virtio guest's UDP exchange through slirp: the host's socket must receive exactly the
+# datagrams with good checksums (the guest's, then the device-completed one), never the one
+# the guest sent first with a wrong checksum; its reply must reach the guest.
+PAYLOAD = "datagram-from-the-kestrel-guest"  # odd length: the checksum's padded last byte
+UDP_REPLY = b"reply from the host: 42"
+UDP = dict(expect=[PAYLOAD.encode(), (PAYLOAD + "+checksum-offload").encode()],
+           reply=UDP_REPLY)
+NET_APPEND = "udp={udp_port} payload=" + PAYLOAD
+
+
+def virtio_net_lines(slot=0, mac="52:54:00:12:34:56"):
+    return [
+        r"virtio: 4096 bytes at 0x%x, irq %d: device 1 \(network\)"
+        % (0xD0000000 + 0x1000 * slot, 16 + slot),
+        r"net: MAC %s from config space, link up, checksum offload yes" % mac,
+        r"net: ARP request for 10.0.2.2 sent",
+        r"net: ARP reply by polling: 10.0.2.2 is at 52:55:0a:00:02:02",
+        r"net: sent '%s\+wrong-checksum' to 10.0.2.2:{udp_port} with a wrong UDP checksum"
+        % PAYLOAD,
+        r"net: sent '%s' to 10.0.2.2:{udp_port} from port 40000, UDP checksum by the guest"
+        % PAYLOAD,
+        r"net: sent '%s\+checksum-offload' to 10.0.2.2:{udp_port}, UDP checksum by the device"
+        % PAYLOAD,
+        r"net: UDP reply by interrupt from 10.0.2.2:{udp_port} to port 40000 \(checksum good\): "
+        r"'%s'" % UDP_REPLY.decode(),
+    ]
+
+
 def case(guest, expect, args=(), status=PASS, **extra):
     return dict(guest=guest, expect=list(expect), args=list(args), status=status, **extra)
 
@@ -181,6 +209,34 @@ CASES = {
         args=["-global", "virtio-mmio.ioeventfd=off", "-device", "virtio-rng-device,ioeventfd=on",
               "-drive", "file={tmp}/disk.img,if=virtio", "-append", "bench=0"],
         files={"disk.img": DISK}, files_after={"disk.img": DISK_WRITTEN}),
+
+    # virtio-net on slirp: the MAC from config space, ARP for the gateway answered by slirp,
+    # UDP datagrams to a socket on the host's loopback, and the host's reply back. Under
+    # kestrel only, as for virtio-blk: QEMU's pc has no virtio-mmio bus.
+    "virtio-net": case("virtio", [
+        r"command line: '/\S+/virtio\.elf udp={udp_port} payload=%s "
+        r"virtio_mmio\.device=4K@0xd0000000:16'" % PAYLOAD,
+        r"virtio: 1 device\(s\) on the command line",
+    ] + virtio_net_lines() + [r"PASS"],
+        args=["-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0",
+              "-append", NET_APPEND], udp=UDP),
+
+    # The same through VM exits, the NIC from -nic with its own MAC.
+    "virtio-net-no-ioeventfd": case(
+        "virtio", virtio_net_lines(mac="52:54:00:ab:cd:ef") + [r"PASS"],
+        args=["-nic", "user,model=virtio-net-device,mac=52:54:00:ab:cd:ef",
+              "-global", "virtio-mmio.ioeventfd=off", "-append", NET_APPEND], udp=UDP),
+
+    # A disk and a NIC: slots and pins in command-line order, each device driven on its own.
+    "virtio-blk-net": case("virtio", [
+        r"virtio: 2 device\(s\) on the command line",
+        virtio_net_lines(slot=0)[0],
+        virtio_blk_lines(False, first_slot=1)[0],
+    ] + virtio_blk_lines(False, first_slot=1)[1:] + virtio_net_lines(slot=0)[1:] + [r"PASS"],
+        args=["-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0",
+              "-drive", "file={tmp}/disk.img,if=none,id=d0",
+              "-device", "virtio-blk-device,drive=d0", "-append", NET_APPEND],
+        files={"disk.img": DISK}, files_after={"disk.img": DISK_WRITTEN}, udp=UDP),
 
     "serial-file": case("hello", [], args=["-serial", "file:{tmp}/serial.txt"],
                         stdout_empty=True, log_file="serial.txt",

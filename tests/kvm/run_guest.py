@@ -8,6 +8,7 @@ import fcntl
 import os
 import re
 import select
+import socket
 import subprocess
 import sys
 import tempfile
@@ -38,8 +39,44 @@ def native_checksum(build_dir, iterations, workload="compute"):
     return m.group(1)
 
 
-def run(cmd, sends, timeout):
-    """Runs cmd, writing each (pattern, data) to stdin once pattern appears on stdout."""
+class UdpPeer:
+    """The host's end of a case's UDP exchange with the guest, through slirp.
+
+    A socket on 127.0.0.1 (the guest reaches it as 10.0.2.2) records every datagram and,
+    once as many as the case expects have arrived, answers the last sender with the reply.
+    """
+
+    def __init__(self, expect, reply):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.expect, self.reply = list(expect), reply
+        self.received = []
+
+    def fileno(self):
+        return self.sock.fileno()
+
+    def on_readable(self):
+        data, sender = self.sock.recvfrom(65536)
+        self.received.append(data)
+        if len(self.received) == len(self.expect):
+            self.sock.sendto(self.reply, sender)
+
+    def problems(self):
+        if self.received == self.expect:
+            return []
+        return ["the host's UDP socket received %r, expected %r" % (self.received, self.expect)]
+
+    def close(self):
+        self.sock.close()
+
+
+def run(cmd, sends, timeout, peer=None):
+    """Runs cmd, writing each (pattern, data) to stdin once pattern appears on stdout.
+
+    peer, if given, is served while cmd runs: its on_readable() is called when its fileno()
+    is readable.
+    """
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     out, err = b"", b""
@@ -47,6 +84,7 @@ def run(cmd, sends, timeout):
     streams = {proc.stdout.fileno(): "out", proc.stderr.fileno(): "err"}
     for fd in streams:
         fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+    peers = [peer] if peer else []
     deadline = time.monotonic() + timeout
     timed_out = False
     while streams:
@@ -55,8 +93,13 @@ def run(cmd, sends, timeout):
             timed_out = True
             proc.kill()
             break
-        ready, _, _ = select.select(list(streams), [], [], min(left, 0.5))
+        ready, _, _ = select.select(list(streams) + peers, [], [], min(left, 0.5))
+        for p in peers:
+            if p in ready:
+                p.on_readable()
         for fd in ready:
+            if fd in peers:
+                continue
             chunk = os.read(fd, 65536)
             if not chunk:
                 del streams[fd]
@@ -159,8 +202,9 @@ def main():
         return SKIP
 
     c = dict(CASES[args.case])
+    peer = UdpPeer(**c["udp"]) if "udp" in c else None
     with tempfile.TemporaryDirectory(prefix="kestrel-test-") as tmp:
-        subst = {"tmp": tmp}
+        subst = {"tmp": tmp, "udp_port": peer.port if peer else 0}
         if "native_iterations" in c:
             subst["native_checksum"] = native_checksum(args.build_dir, c["native_iterations"])
         c["expect"] = [p.format(**subst) for p in c["expect"]]
@@ -172,12 +216,15 @@ def main():
         cmd = ([kestrel] + BASE_ARGS + ["-kernel", guest]
                + [a.format(**subst) for a in c["args"]])
         print("$ " + " ".join(cmd))
-        status, out, err, timed_out = run(cmd, c.get("send_after", []), args.timeout)
+        status, out, err, timed_out = run(cmd, c.get("send_after", []), args.timeout, peer)
         print("--- serial output ---\n" + out + "--- stderr ---\n" + err + "---")
         if timed_out:
             print("FAIL: no exit within %.0f s" % args.timeout)
             return 1
         problems = check(c, status, out, err, tmp)
+        if peer:
+            problems += peer.problems()
+            peer.close()
     for p in problems:
         print("FAIL: " + p)
     if not problems:

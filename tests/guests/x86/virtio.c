@@ -1,6 +1,9 @@
 /*
  * virtio: finds the virtio-mmio devices its command line announces (virtio_mmio.device=
- * entries), probes each, and drives the virtio-blk one: reads sectors the host prepared,
+ * entries), probes each, and drives the first virtio-blk and the first virtio-net device
+ * (virtio_net.c: ARP and UDP through slirp); it needs at least one of them.
+ *
+ * virtio-blk: reads sectors the host prepared,
  * writes sectors, flushes, reads them back and asks for the serial. Some requests wait for
  * the device's interrupt (through the IOAPIC, level-triggered), the others poll the used
  * ring. With bench=N it then times N one-sector reads polled from ring 3 and N waited for
@@ -11,6 +14,7 @@
  */
 #include "runtime/guest.h"
 #include "runtime/virtio.h"
+#include "virtio_net.h"
 
 #define SECTOR 512u
 #define MAX_DEVICES 8
@@ -214,10 +218,8 @@ static const char *device_name(uint32_t id)
          : id == 4 ? "entropy" : id == 0 ? "none" : "other";
 }
 
-static int probe_all(void)
+static void probe_all(void)
 {
-    int blk = -1;
-
     printf("command line: '%s'\n", cmdline());
     nr_devs = virtio_find_devices(devs, MAX_DEVICES);
     printf("virtio: %u device(s) on the command line\n", nr_devs);
@@ -226,21 +228,23 @@ static int probe_all(void)
             fail("virtio: probing 0x%lx", devs[i].base);
         printf("virtio: %lu bytes at 0x%lx, irq %u: device %u (%s)\n", devs[i].size,
                devs[i].base, devs[i].irq, devs[i].device_id, device_name(devs[i].device_id));
-        if (devs[i].device_id == VIRTIO_ID_BLOCK && blk < 0)
-            blk = (int)i;
     }
-    return blk;
 }
 
-void guest_main(void)
+/* The first probed device with this ID; -1 if none. */
+static int find_device(uint32_t device_id)
+{
+    for (unsigned i = 0; i < nr_devs; i++)
+        if (devs[i].device_id == device_id)
+            return (int)i;
+    return -1;
+}
+
+static void blk_test(unsigned index)
 {
     bool readonly;
 
-    int blk = probe_all();
-    if (blk < 0)
-        fail("no virtio-blk device");
-    blk_index = (unsigned)blk;
-    lapic_enable();
+    blk_index = index;
     route_interrupt(blk_index);
     blk_setup(&devs[blk_index], &readonly);
     blk_read_host_sectors();
@@ -249,5 +253,20 @@ void guest_main(void)
     printf("blk: %u interrupts\n", interrupts[blk_index]);
     if (cmdline_uint("bench", 0))
         blk_bench(cmdline_uint("bench", 0));
+}
+
+void guest_main(void)
+{
+    probe_all();
+    int blk = find_device(VIRTIO_ID_BLOCK), net = find_device(VIRTIO_ID_NET);
+    if (blk < 0 && net < 0)
+        fail("no virtio-blk or virtio-net device");
+    lapic_enable();
+    if (blk >= 0)
+        blk_test((unsigned)blk);
+    if (net >= 0) {
+        route_interrupt((unsigned)net);
+        net_test(&devs[net], &interrupts[net]);
+    }
     pass();
 }

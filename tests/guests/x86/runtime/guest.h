@@ -63,6 +63,9 @@ struct boot_module {
 };
 unsigned boot_modules(struct boot_module *mods, unsigned max);
 uint64_t cmdline_uint(const char *key, uint64_t fallback);
+/* Copies the value of "key=value" (up to the next space, at most size - 1 bytes) into buf,
+ * NUL-terminated; its length, or 0 if key is absent. */
+size_t cmdline_string(const char *key, char *buf, size_t size);
 
 /* ---- ending the test: isa-debug-exit at 0xf4 ---- */
 #define DEBUG_EXIT_PORT 0xf4
@@ -120,6 +123,9 @@ void lapic_eoi(void);
 void lapic_timer_periodic(uint8_t vector, uint32_t initial_count);
 void lapic_timer_stop(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
+/* TSC ticks per millisecond, measured against PIT channel 2 over 10 ms; 0 if the PIT never
+ * counted down. */
+uint64_t tsc_per_ms(void);
 
 /* The IOAPIC: pin -> vector on one CPU, active high; level- or edge-triggered. */
 void ioapic_route(unsigned pin, uint8_t vector, bool level, uint8_t apic_id);

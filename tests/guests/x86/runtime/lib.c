@@ -82,6 +82,19 @@ uint64_t cmdline_uint(const char *key, uint64_t fallback)
     return v;
 }
 
+size_t cmdline_string(const char *key, char *buf, size_t size)
+{
+    const char *p = cmdline_find(key, true);
+    size_t n = 0;
+
+    if (!p || size == 0)
+        return 0;
+    for (p += strlen(key) + 1; *p && *p != ' ' && n + 1 < size; p++)
+        buf[n++] = *p;
+    buf[n] = 0;
+    return n;
+}
+
 bool parse_uint(const char **p, uint64_t *v)
 {
     const char *s = *p;

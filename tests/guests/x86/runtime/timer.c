@@ -6,6 +6,8 @@
 #define PIC2_CMD 0xa0
 #define PIC2_DATA 0xa1
 #define PIT_CH0 0x40
+#define PIT_CH2 0x42
+#define PIT_GATE_PORT 0x61 /* bit 0: channel 2 gate, bit 1: speaker, bit 5: channel 2 output */
 #define PIT_CMD 0x43
 #define PIT_HZ 1193182
 
@@ -101,4 +103,23 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
     lapic_write(LAPIC_ICR_LO, icr_low);
     while (lapic_read(LAPIC_ICR_LO) & (1u << 12)) /* delivery pending */
         cpu_relax();
+}
+
+uint64_t tsc_per_ms(void)
+{
+    const unsigned ms = 10, count = PIT_HZ / 1000 * ms;
+    uint8_t gate = inb(PIT_GATE_PORT);
+
+    outb(PIT_GATE_PORT, (uint8_t)((gate & ~0x02) | 0x01)); /* counting, speaker off */
+    outb(PIT_CMD, 0xb0); /* channel 2, lo/hi byte, mode 0: output rises at zero */
+    outb(PIT_CH2, (uint8_t)count);
+    outb(PIT_CH2, (uint8_t)(count >> 8));
+    uint64_t start = rdtsc();
+    /* Bounded in case the PIT never counts: 10^10 ticks is seconds at any TSC rate. */
+    while (!(inb(PIT_GATE_PORT) & 0x20))
+        if (rdtsc() - start > 10000000000ull)
+            return 0;
+    uint64_t ticks = rdtsc() - start;
+    outb(PIT_GATE_PORT, gate);
+    return ticks / ms;
 }

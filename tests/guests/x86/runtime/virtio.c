@@ -103,6 +103,16 @@ uint32_t virtio_config_read32(struct virtio_dev *d, unsigned offset)
     return reg_read(d, VIRTIO_REG_CONFIG + offset);
 }
 
+uint16_t virtio_config_read16(struct virtio_dev *d, unsigned offset)
+{
+    return mmio_read16(d->base + VIRTIO_REG_CONFIG + offset);
+}
+
+uint8_t virtio_config_read8(struct virtio_dev *d, unsigned offset)
+{
+    return mmio_read8(d->base + VIRTIO_REG_CONFIG + offset);
+}
+
 uint32_t virtio_interrupt_ack(struct virtio_dev *d)
 {
     uint32_t status = reg_read(d, VIRTIO_REG_INTERRUPT_STATUS);

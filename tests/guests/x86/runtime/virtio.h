@@ -1,7 +1,7 @@
 /*
  * A minimal virtio-mmio (version 2) driver layer for the test guests: finding devices on the
  * command line, probing and feature negotiation, and split virtqueues. Device drivers
- * (virtio-blk in virtio.c; virtio-net next) build on it: they set up their queues, post
+ * (virtio-blk in virtio.c, virtio-net in virtio_net.c) build on it: they set up their queues, post
  * buffer chains and collect used ones, by polling or from their interrupt.
  */
 #ifndef GUEST_VIRTIO_H
@@ -48,6 +48,8 @@ int virtio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t *accepted);
 void virtio_driver_ok(struct virtio_dev *d);
 uint32_t virtio_status(struct virtio_dev *d);
 uint32_t virtio_config_read32(struct virtio_dev *d, unsigned offset);
+uint16_t virtio_config_read16(struct virtio_dev *d, unsigned offset);
+uint8_t virtio_config_read8(struct virtio_dev *d, unsigned offset);
 /* Reads and acknowledges InterruptStatus: for the device's interrupt handler. */
 uint32_t virtio_interrupt_ack(struct virtio_dev *d);
 
