@@ -168,6 +168,9 @@ static bool complete_checksum(uint8_t *frame, size_t len, uint16_t start, uint16
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     sum = ~sum & 0xffff;
+    /* 0 means "no checksum" to UDP; ones' complement has a second zero to send instead. */
+    if (sum == 0)
+        sum = 0xffff;
     frame[start + offset] = (uint8_t)(sum >> 8);
     frame[start + offset + 1] = (uint8_t)sum;
     return true;

@@ -321,6 +321,31 @@ static void test_checksum_offload(void)
     f[start + offset] ^= 0x55;
     transmit_with(&r, hdr, f, n);
     g_assert_cmpint(recv(s, got, sizeof(got), MSG_DONTWAIT), ==, -1);
+    /* A datagram whose checksum comes out 0 goes as 0xffff: 0 would mean "none" to UDP. */
+    n = udp_frame(f, port, "zero-sum-..");
+    f[start + offset] = 0, f[start + offset + 1] = 0;
+    uint16_t seed = udp_pseudo_sum(f + 14);
+    uint32_t sum = seed;
+    f[start + 8 + 8] = 0, f[start + 8 + 9] = 0; /* the payload's "..", chosen below */
+    for (size_t i = start; i + 1 < n; i += 2)
+        sum += (uint32_t)(f[i] << 8 | f[i + 1]);
+    sum += (uint32_t)f[n - 1] << 8; /* 19 bytes from start: one left over */
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    uint16_t fill = (uint16_t)(0xffff - sum); /* the sum becomes 0xffff, its complement 0 */
+    f[start + 16] = (uint8_t)(fill >> 8), f[start + 17] = (uint8_t)fill;
+    f[start + offset] = (uint8_t)(seed >> 8), f[start + offset + 1] = (uint8_t)seed;
+    uint8_t *buf = vdrv_ram(&r.d, VD_BUF(7));
+    memcpy(buf, hdr, HDR);
+    memcpy(buf + HDR, f, n);
+    vdrv_desc(&r.d, TXQ, 0, VD_BUF(7), (uint32_t)(HDR + n), 0, 0);
+    vdrv_offer(&r.d, TXQ, 0);
+    vdrv_wr(&r.d, VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
+    g_assert_cmpuint(r.net.tx.len, ==, 1); /* copied and completed, not yet sent */
+    const uint8_t *sent = r.net.tx.f[r.net.tx.head].data;
+    g_assert_cmphex(sent[start + offset] << 8 | sent[start + offset + 1], ==, 0xffff);
+    virtio_net_process(&r.net);
+    g_assert_cmpint(recv(s, got, sizeof(got), 0), ==, 11);
     /* Offsets past the frame: dropped before slirp. */
     offset = 2000;
     memcpy(hdr + 8, &offset, 2);
