@@ -196,6 +196,17 @@ static enum options_result check_netdev_type(const char *opt, const char *type)
     return OPTIONS_RUN;
 }
 
+/* QEMU's rule for ids; it also keeps the ids -nic makes up ("__nic0") apart from any. */
+static bool id_well_formed(const char *id)
+{
+    if (!isalpha((unsigned char)*id))
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("-._", *p))
+            return false;
+    return true;
+}
+
 /* -netdev user,id=ID[,hostfwd=RULE...][,restrict=on|off][,ipv6=on|off] */
 enum options_result opt_netdev(struct vm_config *cfg, const char *opt, const char *arg)
 {
@@ -209,6 +220,9 @@ enum options_result opt_netdev(struct vm_config *cfg, const char *opt, const cha
     } else if ((r = check_netdev_type(opt, kv_get(&l, ""))) != OPTIONS_RUN) {
     } else if (!kv_get(&l, "id") || !*kv_get(&l, "id")) {
         r = usage_error(opt, "'%s': id=ID names the netdev for -device ...,netdev=ID", arg);
+    } else if (!id_well_formed(kv_get(&l, "id"))) {
+        r = usage_error(opt, "'%s': an id starts with a letter and holds letters, digits, "
+                             "'-', '.' and '_', as in QEMU", arg);
     } else if (cfg->nr_netdevs == CONFIG_MAX_NETDEVS) {
         r = usage_error(opt, "at most %d netdevs", CONFIG_MAX_NETDEVS);
     } else {

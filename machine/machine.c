@@ -33,13 +33,19 @@ void machine_print_boards(void)
         printf("%-10s %s\n", machine_boards[i]->name, machine_boards[i]->description);
 }
 
-/* Device interrupt lines reach the accelerator's controller only while a VM exists. */
+/*
+ * Device interrupt lines reach the accelerator's controller only while a VM exists. Device
+ * threads (a disk's I/O, a fast path) run across a reset, so the VM cannot go away or come
+ * back while a line is being driven.
+ */
 static void machine_irq_set_level(void *opaque, uint32_t pin, int level)
 {
     struct machine *m = opaque;
 
+    pthread_rwlock_rdlock(&m->vm_lock);
     if (m->accel && m->accel->priv)
         m->accel->ops->set_irq(m->accel, pin, level);
+    pthread_rwlock_unlock(&m->vm_lock);
 }
 
 struct machine *machine_create(const struct vm_config *cfg)
@@ -57,6 +63,7 @@ struct machine *machine_create(const struct vm_config *cfg)
     runstate_init(&m->runstate, cfg->no_reboot);
     chardev_bind_runstate(&m->runstate);
     m->irqchip = (struct irq_chip){machine_irq_set_level, m};
+    pthread_rwlock_init(&m->vm_lock, NULL);
     m->vcpus = calloc(m->nr_vcpus, sizeof(*m->vcpus));
     if (!m->vcpus || board->create(m) < 0) {
         machine_destroy(m);
@@ -72,14 +79,18 @@ static void machine_stop_vm(struct machine *m)
     for (unsigned i = 0; i < m->nr_vcpus; i++)
         if (m->vcpus[i].accel_priv)
             m->accel->ops->vcpu_destroy(&m->vcpus[i]);
+    pthread_rwlock_wrlock(&m->vm_lock);
     if (m->accel->priv)
         m->accel->ops->vm_destroy(m->accel);
+    pthread_rwlock_unlock(&m->vm_lock);
 }
 
 static int machine_start_vm(struct machine *m)
 {
     const struct accel_ops *ops = m->accel->ops;
+    pthread_rwlock_wrlock(&m->vm_lock);
     int ret = ops->vm_create(m->accel, &m->vm_desc);
+    pthread_rwlock_unlock(&m->vm_lock);
 
     if (ret < 0)
         return ret;
@@ -138,6 +149,7 @@ void machine_destroy(struct machine *m)
         return;
     if (m->board && m->board->destroy)
         m->board->destroy(m);
+    pthread_rwlock_destroy(&m->vm_lock);
     guest_memory_free(&m->mem);
     io_bus_destroy(&m->pio);
     io_bus_destroy(&m->mmio);

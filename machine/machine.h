@@ -2,6 +2,7 @@
 #ifndef KESTREL_MACHINE_MACHINE_H
 #define KESTREL_MACHINE_MACHINE_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "accel/accel.h"
@@ -40,6 +41,8 @@ struct machine {
     struct accel *accel;
     struct accel_vm_desc vm_desc; /* filled by board->create */
     struct irq_chip irqchip;      /* device lines; forwarded to the accelerator */
+    /* Device threads raise lines at any time: creating and destroying the VM excludes them. */
+    pthread_rwlock_t vm_lock;
     struct vcpu *vcpus;
     unsigned nr_vcpus;
     void *board_state;

@@ -123,9 +123,7 @@ static void blk_run_queue(struct virtio_blk *b)
     for (;;) {
         pthread_mutex_lock(&t->lock);
         int got = virtio_mmio_pop(t, 0, &b->chain);
-        pthread_mutex_lock(&b->lock);
-        uint64_t generation = b->generation;
-        pthread_mutex_unlock(&b->lock);
+        uint32_t epoch = virtio_mmio_queue_epoch(t, 0);
         pthread_mutex_unlock(&t->lock);
         if (got != 1)
             return;
@@ -137,10 +135,8 @@ static void blk_run_queue(struct virtio_blk *b)
         if (b->chain.writable_bytes >= 1)
             virtq_chain_write(&b->chain, b->chain.writable_bytes - 1, &status, 1);
         pthread_mutex_lock(&t->lock);
-        pthread_mutex_lock(&b->lock);
-        bool current = generation == b->generation;
-        pthread_mutex_unlock(&b->lock);
-        if (current) /* not if the driver reset the device meanwhile */
+        /* Not if the driver reset the device or redid the queue meanwhile. */
+        if (epoch == virtio_mmio_queue_epoch(t, 0))
             virtio_mmio_push(t, 0, &b->chain, written + (b->chain.writable_bytes ? 1 : 0));
         pthread_mutex_unlock(&t->lock);
     }
@@ -187,15 +183,6 @@ static int blk_queue_eventfd(void *dev, unsigned q)
     return q == 0 ? b->kick_fd : -1;
 }
 
-static void blk_reset(void *dev)
-{
-    struct virtio_blk *b = dev;
-
-    pthread_mutex_lock(&b->lock);
-    b->generation++;
-    pthread_mutex_unlock(&b->lock);
-}
-
 const struct virtio_device_ops virtio_blk_ops = {
     .name = "virtio-blk",
     .device_id = VIRTIO_ID_BLOCK,
@@ -205,7 +192,6 @@ const struct virtio_device_ops virtio_blk_ops = {
     .config_read = blk_config_read,
     .notify = blk_notify,
     .queue_eventfd = blk_queue_eventfd,
-    .reset = blk_reset,
 };
 
 /* The read-only variant offers VIRTIO_BLK_F_RO too. */
@@ -236,7 +222,6 @@ int virtio_blk_init(struct virtio_blk *b, const char *path, bool readonly, const
     if (serial) /* 20 bytes, NUL-padded, not NUL-terminated when all 20 are used (5.2.6) */
         memcpy(b->serial, serial, strnlen(serial, sizeof(b->serial)));
     b->transport = transport;
-    pthread_mutex_init(&b->lock, NULL);
     atomic_init(&b->stopping, false);
     b->kick_fd = eventfd(0, EFD_CLOEXEC);
     if (b->kick_fd < 0 || pthread_create(&b->thread, NULL, blk_thread, b) != 0) {

@@ -27,8 +27,6 @@ struct virtio_blk {
     bool thread_started;
     int kick_fd;          /* an eventfd the I/O thread blocks on: notifies signal it */
     atomic_bool stopping;
-    pthread_mutex_t lock; /* guards generation */
-    uint64_t generation;  /* bumped by every reset: results of older requests are dropped */
     struct virtq_chain chain;
 };
 

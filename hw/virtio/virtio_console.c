@@ -149,10 +149,14 @@ static void port_transmit(struct virtio_console_port *p)
     unsigned q = tx_queue(p->nr);
 
     for (;;) {
+        /* A driver may have redone the queue while a chain was held: that chain is gone. */
+        if (p->tx_held && p->tx_epoch != virtio_mmio_queue_epoch(c->t, q))
+            p->tx_held = false;
         if (!p->tx_held) {
             if (virtio_mmio_pop(c->t, q, &p->tx) != 1)
                 return;
             p->tx_held = true;
+            p->tx_epoch = virtio_mmio_queue_epoch(c->t, q);
             p->tx_seg = p->tx_off = 0;
         }
         if (!port_write_chain(p)) {
@@ -160,9 +164,7 @@ static void port_transmit(struct virtio_console_port *p)
             return;
         }
         p->tx_held = false;
-        /* A driver may have turned the queue off meanwhile; then the chain has no home. */
-        if (c->t->vq[q].active)
-            virtio_mmio_push(c->t, q, &p->tx, 0);
+        virtio_mmio_push(c->t, q, &p->tx, 0);
     }
 }
 

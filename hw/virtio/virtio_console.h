@@ -60,6 +60,7 @@ struct virtio_console_port {
     /* Guest output the chardev has not taken yet: a transmit chain held, and how far it
      * has been written. Dropped at reset. */
     bool tx_held;
+    uint32_t tx_epoch; /* the transmit queue's epoch when the held chain was popped */
     unsigned tx_seg;
     uint32_t tx_off;
     struct virtq_chain tx;

@@ -57,6 +57,7 @@ static void device_reset(struct virtio_mmio *t)
     for (unsigned q = 0; q < VIRTIO_MMIO_MAX_QUEUES; q++) {
         virtq_reset(&t->vq[q]);
         t->queue_ready[q] = false;
+        t->queue_epoch[q]++;
     }
     if (t->ops)
         update_irq(t);
@@ -92,6 +93,7 @@ static void set_queue_ready(struct virtio_mmio *t, uint32_t ready)
 
     if (!vq)
         return;
+    t->queue_epoch[t->queue_sel]++;
     if (!ready) {
         /* Stop using the queue; the driver's size and addresses stay for it to change. */
         *vq = (struct virtq){.num = vq->num, .desc_gpa = vq->desc_gpa,
@@ -290,6 +292,8 @@ int virtio_mmio_pop(struct virtio_mmio *t, unsigned q, struct virtq_chain *c)
 void virtio_mmio_push(struct virtio_mmio *t, unsigned q, const struct virtq_chain *c,
                       uint32_t written)
 {
+    if (!t->vq[q].active)
+        return; /* switched off since the chain was popped: the ring is gone */
     virtq_push(&t->vq[q], c->head, written);
     if (virtq_should_notify(&t->vq[q])) {
         t->interrupt_status |= VIRTIO_MMIO_INT_VRING;

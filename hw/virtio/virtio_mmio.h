@@ -112,6 +112,9 @@ struct virtio_mmio {
     uint32_t config_generation;
     struct virtq vq[VIRTIO_MMIO_MAX_QUEUES];
     bool queue_ready[VIRTIO_MMIO_MAX_QUEUES];
+    /* Bumped whenever queue q is set up, switched off or reset: a chain popped under an
+     * older epoch must not be pushed (see virtio_mmio_queue_epoch). */
+    uint32_t queue_epoch[VIRTIO_MMIO_MAX_QUEUES];
 };
 
 /* An empty slot. */
@@ -141,7 +144,17 @@ void virtio_mmio_refresh_irq(struct virtio_mmio *t);
  * DRIVER_OK and once the device needs a reset), or a broken ring (-EIO: the transport has
  * already asked the driver for a reset). */
 int virtio_mmio_pop(struct virtio_mmio *t, unsigned q, struct virtq_chain *c);
-/* Returns a chain and raises the used-buffer interrupt if the driver wants one. */
+/*
+ * With the lock held: queue q's epoch. A device that drops the lock between popping a chain
+ * and pushing it (to do I/O) compares the epoch before pushing: the driver may have reset
+ * the device or switched the queue off, or on again with another ring, meanwhile.
+ */
+static inline uint32_t virtio_mmio_queue_epoch(const struct virtio_mmio *t, unsigned q)
+{
+    return t->queue_epoch[q];
+}
+/* Returns a chain and raises the used-buffer interrupt if the driver wants one. Nothing
+ * happens on a queue that is not active. */
 void virtio_mmio_push(struct virtio_mmio *t, unsigned q, const struct virtq_chain *c,
                       uint32_t written);
 

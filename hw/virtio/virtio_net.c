@@ -266,12 +266,15 @@ void virtio_net_process(void *opaque)
         }
         struct virtio_net_frame f = {NULL, 0};
         pthread_mutex_lock(&t->lock);
-        if (n->tx.len == n->tx.cap || !n->tx.len)
-            collect_tx(n); /* a full queue left chains in the ring */
+        bool was_full = n->tx.len == n->tx.cap;
+        if (!n->tx.len)
+            collect_tx(n);
         if (n->tx.len) {
             f = *frames_head(&n->tx);
             frames_pop(&n->tx);
         }
+        if (was_full)
+            collect_tx(n); /* a full queue left chains in the ring: one more fits now */
         pthread_mutex_unlock(&t->lock);
         if (!f.data)
             return;

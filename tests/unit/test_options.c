@@ -308,6 +308,8 @@ static void test_netdev(void)
         {"-device", "virtio-net-device,netdev=n9", NULL, NULL},             /* no such netdev */
         {"-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0,mac=01:00:00:00:00:01"},
         {"-netdev", "user,id=n0", "-netdev", "user,id=n0"},                 /* the same id */
+        {"-netdev", "user,id=__nic0", "-nic", "user"},                      /* not an id */
+        {"-netdev", "user,id=0n", NULL, NULL},
         {"-nic", "user,mac=zz", NULL, NULL},
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(usage); i++) {

@@ -185,6 +185,53 @@ static void test_rng_through_transport(void)
     guest_memory_free(&r.mem);
 }
 
+/*
+ * A device that does I/O between pop and push (virtio-blk) may find the queue switched off,
+ * resized to 0 or redone meanwhile: the push does nothing on an inactive queue, and the
+ * epoch tells the device its chain is stale.
+ */
+static void test_push_after_queue_switched_off(void)
+{
+    struct rig r;
+    struct virtq_chain c;
+    rig_init(&r);
+    driver_setup(&r, 8, Q_DESC, Q_AVAIL, Q_USED, false);
+    uint64_t addr = Q_BUF;
+    uint32_t len = 64;
+    uint16_t flags = VIRTQ_DESC_F_WRITE, head = 0;
+    memcpy(ram(&r, Q_DESC), &addr, 8);
+    memcpy(ram(&r, Q_DESC + 8), &len, 4);
+    memcpy(ram(&r, Q_DESC + 12), &flags, 2);
+    memcpy(ram(&r, Q_AVAIL + 4), &head, 2);
+    r.avail_idx = 1;
+    memcpy(ram(&r, Q_AVAIL + 2), &r.avail_idx, 2); /* offered, not notified */
+
+    pthread_mutex_lock(&r.t.lock);
+    g_assert_cmpint(virtio_mmio_pop(&r.t, 0, &c), ==, 1);
+    uint32_t epoch = virtio_mmio_queue_epoch(&r.t, 0);
+    pthread_mutex_unlock(&r.t.lock);
+
+    wr(&r.t, VIRTIO_MMIO_QUEUE_READY, 0);
+    wr(&r.t, VIRTIO_MMIO_QUEUE_NUM, 0);
+    pthread_mutex_lock(&r.t.lock);
+    g_assert_cmpuint(virtio_mmio_queue_epoch(&r.t, 0), !=, epoch);
+    virtio_mmio_push(&r.t, 0, &c, 64); /* no ring: nothing happens */
+    pthread_mutex_unlock(&r.t.lock);
+    uint16_t used_idx;
+    memcpy(&used_idx, ram(&r, Q_USED + 2), 2);
+    g_assert_cmpuint(used_idx, ==, 0);
+    g_assert_cmpint(r.irq.level, ==, 0);
+
+    /* On again, with the same addresses: a new epoch again, so the old chain stays out. */
+    wr(&r.t, VIRTIO_MMIO_QUEUE_NUM, 8);
+    wr(&r.t, VIRTIO_MMIO_QUEUE_READY, 1);
+    g_assert_cmpuint(virtio_mmio_queue_epoch(&r.t, 0), !=, epoch);
+    uint32_t on = virtio_mmio_queue_epoch(&r.t, 0);
+    wr(&r.t, VIRTIO_MMIO_STATUS, 0);
+    g_assert_cmpuint(virtio_mmio_queue_epoch(&r.t, 0), !=, on); /* a reset too */
+    guest_memory_free(&r.mem);
+}
+
 /* A ring that breaks after DRIVER_OK: NEEDS_RESET, a config interrupt, and nothing more. */
 static void test_malformed_ring_needs_reset(void)
 {
@@ -265,6 +312,8 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio_mmio/non-word-access", test_non_word_access);
     g_test_add_func("/virtio_mmio/rng-through-transport", test_rng_through_transport);
     g_test_add_func("/virtio_mmio/malformed-ring-needs-reset", test_malformed_ring_needs_reset);
+    g_test_add_func("/virtio_mmio/push-after-queue-switched-off",
+                    test_push_after_queue_switched_off);
     g_test_add_func("/virtio_mmio/bad-queue-setup", test_bad_queue_setup);
     g_test_add_func("/virtio_mmio/feature-negotiation", test_feature_negotiation);
     return g_test_run();
