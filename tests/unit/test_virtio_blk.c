@@ -9,58 +9,35 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/memory.h"
 #include "hw/virtio/virtio_blk.h"
+#include "tests/unit/virtio_driver.h"
 
-#define RAM_BASE 0x80000000ull
-#define RAM_SIZE (1ull << 20)
-#define Q_DESC (RAM_BASE + 0x1000)
-#define Q_AVAIL (RAM_BASE + 0x2000)
-#define Q_USED (RAM_BASE + 0x3000)
-#define HDR (RAM_BASE + 0x8000)
-#define DATA (RAM_BASE + 0x9000)
-#define STATUS (RAM_BASE + 0xa000)
-#define NUM 8
+#define HDR VD_BUF(0)
+#define DATA VD_BUF(1)
+#define STATUS VD_BUF(2)
 #define SECTORS 64
 
 enum { T_IN = 0, T_OUT = 1, T_FLUSH = 4, T_GET_ID = 8 };
 
 struct rig {
-    struct guest_memory mem;
-    struct irq_chip chip;
-    struct virtio_mmio t;
+    struct vdrv d;
     struct virtio_blk blk;
     char path[256];
-    uint16_t avail_idx;
 };
-
-static void no_irq(void *opaque, uint32_t pin, int level)
-{
-    (void)opaque, (void)pin, (void)level;
-}
 
 static void *ram(struct rig *r, uint64_t gpa)
 {
-    return gpa_to_host(&r->mem, gpa, 1);
-}
-
-static void wr(struct rig *r, uint64_t reg, uint32_t v)
-{
-    struct io_access a = {.offset = reg, .size = 4, .is_write = true, .data = v};
-    virtio_mmio_io(&r->t, &a);
+    return vdrv_ram(&r->d, gpa);
 }
 
 static uint32_t rd(struct rig *r, uint64_t reg, unsigned size)
 {
-    struct io_access a = {.offset = reg, .size = size, .is_write = false};
-    virtio_mmio_io(&r->t, &a);
-    return (uint32_t)a.data;
+    return vdrv_rd(&r->d, reg, size);
 }
 
 static void rig_init(struct rig *r, bool readonly)
 {
     memset(r, 0, sizeof(*r));
-    g_assert_cmpint(guest_memory_add_ram(&r->mem, RAM_BASE, RAM_SIZE), ==, 0);
     char *dir = g_dir_make_tmp("kestrel-blk-XXXXXX", NULL);
     snprintf(r->path, sizeof(r->path), "%s/disk.img", dir);
     g_free(dir);
@@ -68,24 +45,9 @@ static void rig_init(struct rig *r, bool readonly)
     for (unsigned i = 0; i < sizeof(image); i++)
         image[i] = (uint8_t)(i * 7 + i / 512);
     g_assert_true(g_file_set_contents(r->path, (const char *)image, sizeof(image), NULL));
-    r->chip = (struct irq_chip){no_irq, NULL};
-    virtio_mmio_init(&r->t, "virtio-blk@test", virtio_blk_ops_for(readonly), &r->blk, &r->mem,
-                     irq_line_make(&r->chip, 1));
-    g_assert_cmpint(virtio_blk_init(&r->blk, r->path, readonly, "SERIAL-1234", &r->t), ==, 0);
-    /* Driver initialisation with queue 0. */
-    wr(r, VIRTIO_MMIO_STATUS, 3);
-    wr(r, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    wr(r, VIRTIO_MMIO_DRIVER_FEATURES, 1);
-    wr(r, VIRTIO_MMIO_STATUS, 0x0b);
-    wr(r, VIRTIO_MMIO_QUEUE_NUM, NUM);
-    wr(r, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)Q_DESC);
-    wr(r, VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(Q_DESC >> 32));
-    wr(r, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)Q_AVAIL);
-    wr(r, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(Q_AVAIL >> 32));
-    wr(r, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)Q_USED);
-    wr(r, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(Q_USED >> 32));
-    wr(r, VIRTIO_MMIO_QUEUE_READY, 1);
-    wr(r, VIRTIO_MMIO_STATUS, 0x0f);
+    vdrv_init(&r->d, virtio_blk_ops_for(readonly), &r->blk);
+    g_assert_cmpint(virtio_blk_init(&r->blk, r->path, readonly, "SERIAL-1234", &r->d.t), ==, 0);
+    vdrv_start(&r->d, 1);
 }
 
 static void rig_free(struct rig *r)
@@ -95,22 +57,7 @@ static void rig_free(struct rig *r)
     char *dir = g_path_get_dirname(r->path);
     g_rmdir(dir);
     g_free(dir);
-    guest_memory_free(&r->mem);
-}
-
-static void put_desc(struct rig *r, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
-                     uint16_t next)
-{
-    uint8_t *d = ram(r, Q_DESC + 16ull * i);
-    memcpy(d, &addr, 8);
-    memcpy(d + 8, &len, 4);
-    memcpy(d + 12, &flags, 2);
-    memcpy(d + 14, &next, 2);
-}
-
-static uint16_t used_idx(struct rig *r)
-{
-    return __atomic_load_n((uint16_t *)ram(r, Q_USED + 2), __ATOMIC_ACQUIRE);
+    vdrv_free(&r->d);
 }
 
 /* Submits header + data (len bytes, device-writable for reads) + status; waits for the
@@ -119,23 +66,25 @@ static uint8_t request(struct rig *r, uint32_t type, uint64_t sector, uint32_t l
                        uint32_t *written)
 {
     uint8_t hdr[16] = {0};
+    uint32_t id;
     memcpy(hdr, &type, 4);
     memcpy(hdr + 8, &sector, 8);
     memcpy(ram(r, HDR), hdr, 16);
     *(uint8_t *)ram(r, STATUS) = 0xee;
     bool device_writes = type != T_OUT;
-    put_desc(r, 0, HDR, 16, VIRTQ_DESC_F_NEXT, len ? 1 : 2);
-    put_desc(r, 1, DATA, len, VIRTQ_DESC_F_NEXT | (device_writes ? VIRTQ_DESC_F_WRITE : 0), 2);
-    put_desc(r, 2, STATUS, 1, VIRTQ_DESC_F_WRITE, 0);
-    uint16_t head = 0, before = used_idx(r);
-    memcpy(ram(r, Q_AVAIL + 4 + 2u * (r->avail_idx % NUM)), &head, 2);
-    r->avail_idx++;
-    __atomic_store_n((uint16_t *)ram(r, Q_AVAIL + 2), r->avail_idx, __ATOMIC_RELEASE);
-    wr(r, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-    for (int i = 0; i < 5000 && used_idx(r) == before; i++)
+    vdrv_desc(&r->d, 0, 0, HDR, 16, VIRTQ_DESC_F_NEXT, len ? 1 : 2);
+    vdrv_desc(&r->d, 0, 1, DATA, len,
+              VIRTQ_DESC_F_NEXT | (device_writes ? VIRTQ_DESC_F_WRITE : 0), 2);
+    vdrv_desc(&r->d, 0, 2, STATUS, 1, VIRTQ_DESC_F_WRITE, 0);
+    vdrv_offer(&r->d, 0, 0);
+    vdrv_wr(&r->d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+    bool answered = false;
+    for (int i = 0; i < 5000 && !(answered = vdrv_take_used(&r->d, 0, &id, written)); i++)
         g_usleep(1000); /* the I/O thread answers */
-    g_assert_cmpuint(used_idx(r), ==, (uint16_t)(before + 1));
-    memcpy(written, ram(r, Q_USED + 4 + 8u * (before % NUM) + 4), 4);
+    g_assert_true(answered);
+    g_assert_cmpuint(id, ==, 0);
+    uint32_t more_id, more_len;
+    g_assert_false(vdrv_take_used(&r->d, 0, &more_id, &more_len)); /* one answer, no more */
     return *(uint8_t *)ram(r, STATUS);
 }
 

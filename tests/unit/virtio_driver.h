@@ -13,14 +13,17 @@
 #include "hw/virtio/virtio_mmio.h"
 
 #define VD_RAM_BASE 0x80000000ull
-#define VD_RAM_SIZE (1ull << 20)
+#define VD_RAM_SIZE (4ull << 20)
 #define VD_NUM 8
-/* Queue q's areas: a 16 KiB block per queue from 64 KiB up; buffers from 512 KiB up. */
-#define VD_QUEUE(q) (VD_RAM_BASE + 0x10000 + 0x4000ull * (q))
+/* Queue q's 64 KiB block: descriptors, avail at +4 KiB, used at +8 KiB, then VD_NUM buffers of
+ * 4 KiB of its own (VD_QBUF) from +16 KiB. */
+#define VD_QUEUE(q) (VD_RAM_BASE + 0x10000ull * ((q) + 1))
 #define VD_DESC(q) VD_QUEUE(q)
 #define VD_AVAIL(q) (VD_QUEUE(q) + 0x1000)
 #define VD_USED(q) (VD_QUEUE(q) + 0x2000)
-#define VD_BUF(i) (VD_RAM_BASE + 0x80000 + 0x10000ull * (i))
+#define VD_QBUF(q, i) (VD_QUEUE(q) + 0x4000 + 0x1000ull * (i))
+/* Larger buffers, 64 KiB each, from 2 MiB up. */
+#define VD_BUF(i) (VD_RAM_BASE + 0x200000 + 0x10000ull * (i))
 
 struct vdrv {
     struct guest_memory mem;
@@ -29,6 +32,7 @@ struct vdrv {
     struct virtio_mmio t;
     uint16_t avail_idx[VIRTIO_MMIO_MAX_QUEUES];
     uint16_t used_seen[VIRTIO_MMIO_MAX_QUEUES];
+    unsigned next_qbuf[VIRTIO_MMIO_MAX_QUEUES];
 };
 
 static void vdrv_irq(void *opaque, uint32_t pin, int level)
@@ -71,10 +75,15 @@ static inline void vdrv_set_addr(struct vdrv *d, uint32_t low_reg, uint64_t gpa)
     vdrv_wr(d, low_reg + 4, (uint32_t)(gpa >> 32));
 }
 
-/* The driver's start-up: VERSION_1 and the device-specific bits features_low, then nr_queues
- * queues of VD_NUM, then DRIVER_OK. */
+/* The driver's start-up (3.1.1) from a reset: VERSION_1 and the device-specific bits
+ * features_low, then nr_queues fresh queues of VD_NUM, then DRIVER_OK. */
 static inline void vdrv_start_with(struct vdrv *d, unsigned nr_queues, uint32_t features_low)
 {
+    memset(d->avail_idx, 0, sizeof(d->avail_idx));
+    memset(d->used_seen, 0, sizeof(d->used_seen));
+    memset(d->next_qbuf, 0, sizeof(d->next_qbuf));
+    memset(vdrv_ram(d, VD_QUEUE(0)), 0, 0x10000ull * nr_queues);
+    vdrv_wr(d, VIRTIO_MMIO_STATUS, 0);
     vdrv_wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
     vdrv_wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
     vdrv_wr(d, VIRTIO_MMIO_DRIVER_FEATURES, features_low);
@@ -116,14 +125,31 @@ static inline void vdrv_offer(struct vdrv *d, unsigned q, uint16_t head)
                      __ATOMIC_RELEASE);
 }
 
+/* Offers the next of queue q's own buffers, len bytes (data copied in unless the device is to
+ * write it), as a one-descriptor chain (no notify). Returns the buffer's address. */
+static inline uint64_t vdrv_offer_buf(struct vdrv *d, unsigned q, const void *data, uint32_t len,
+                                      bool writable)
+{
+    unsigned i = d->next_qbuf[q]++ % VD_NUM;
+    uint64_t addr = VD_QBUF(q, i);
+
+    vdrv_desc(d, q, i, addr, len, writable ? VIRTQ_DESC_F_WRITE : 0, 0);
+    if (!writable && data)
+        memcpy(vdrv_ram(d, addr), data, len);
+    vdrv_offer(d, q, (uint16_t)i);
+    return addr;
+}
+
 static inline uint16_t vdrv_used_idx(struct vdrv *d, unsigned q)
 {
     return __atomic_load_n((uint16_t *)vdrv_ram(d, VD_USED(q) + 2), __ATOMIC_ACQUIRE);
 }
 
-/* The next used entry of queue q: false if there is none; else its id and length. */
+/* The next used entry of queue q: false if there is none (id and len then ~0); else its id
+ * and length. */
 static inline bool vdrv_take_used(struct vdrv *d, unsigned q, uint32_t *id, uint32_t *len)
 {
+    *id = *len = ~0u;
     if (vdrv_used_idx(d, q) == d->used_seen[q])
         return false;
     const uint8_t *e = vdrv_ram(d, VD_USED(q) + 4 + 8u * (d->used_seen[q] % VD_NUM));
