@@ -22,10 +22,10 @@ struct main_loop_event {
 static gboolean main_loop_event_ready(gint fd, GIOCondition cond, gpointer opaque)
 {
     struct main_loop_event *ev = opaque;
-    uint64_t count;
+    eventfd_t count;
     (void)cond;
 
-    if (read(fd, &count, sizeof(count)) == sizeof(count))
+    if (eventfd_read(fd, &count) == 0)
         ev->fn(ev->opaque);
     return G_SOURCE_CONTINUE;
 }
@@ -49,11 +49,8 @@ struct main_loop_event *main_loop_event_new(main_loop_event_fn *fn, void *opaque
 
 void main_loop_event_signal(struct main_loop_event *ev)
 {
-    uint64_t one = 1;
-
-    /* Only EAGAIN can fail here, when the counter is saturated: it is pending anyway. */
-    if (write(ev->fd, &one, sizeof(one)) < 0)
-        return;
+    /* Only a saturated counter fails, and then the event is pending anyway. */
+    eventfd_write(ev->fd, 1);
 }
 
 void main_loop_event_free(struct main_loop_event *ev)

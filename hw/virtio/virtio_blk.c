@@ -145,11 +145,11 @@ static void blk_run_queue(struct virtio_blk *b)
 static void *blk_thread(void *opaque)
 {
     struct virtio_blk *b = opaque;
-    uint64_t count;
+    eventfd_t count;
 
     for (;;) {
         /* Blocks until a notify, from the transport or straight from an ioeventfd. */
-        if (read(b->kick_fd, &count, sizeof(count)) < 0 && errno != EINTR)
+        if (eventfd_read(b->kick_fd, &count) < 0 && errno != EINTR)
             break;
         if (atomic_load(&b->stopping))
             break;
@@ -158,13 +158,10 @@ static void *blk_thread(void *opaque)
     return NULL;
 }
 
+/* Wakes the I/O thread; a failure means the counter is saturated: it is awake anyway. */
 static void blk_kick(struct virtio_blk *b)
 {
-    uint64_t one = 1;
-
-    /* Fails only when the counter would overflow: the thread is woken anyway. */
-    while (write(b->kick_fd, &one, sizeof(one)) < 0 && errno == EINTR)
-        ;
+    eventfd_write(b->kick_fd, 1);
 }
 
 /* Called with the transport's lock held: only wakes the I/O thread. */

@@ -10,21 +10,12 @@
 
 #include "core/log.h"
 
-static void eventfd_signal(int fd)
-{
-    uint64_t one = 1;
-
-    /* Fails only when the counter would overflow, and then it is already signalled. */
-    while (write(fd, &one, sizeof(one)) < 0 && errno == EINTR)
-        ;
-}
-
 /* Takes whatever count the eventfd holds; true if it held any. */
 static bool eventfd_drain(int fd)
 {
-    uint64_t count;
+    eventfd_t count;
 
-    return read(fd, &count, sizeof(count)) == sizeof(count);
+    return eventfd_read(fd, &count) == 0;
 }
 
 static void fastpath_set_level(void *opaque, uint32_t pin, int level)
@@ -35,7 +26,7 @@ static void fastpath_set_level(void *opaque, uint32_t pin, int level)
     if (!atomic_load(&fp->irqfd_attached))
         irq_set(&fp->direct, level);
     else if (level)
-        eventfd_signal(fp->irq_fd);
+        eventfd_write(fp->irq_fd, 1); /* fails only if saturated: raised anyway */
     /* A falling level with an irqfd: the guest's EOI lowers the pin (see the header). */
 }
 
@@ -158,7 +149,7 @@ void virtio_fastpath_detach(struct virtio_fastpath *fp)
 void virtio_fastpath_stop(struct virtio_fastpath *fp)
 {
     if (fp->thread_started) {
-        eventfd_signal(fp->stop_fd);
+        eventfd_write(fp->stop_fd, 1);
         pthread_join(fp->thread, NULL);
         fp->thread_started = false;
     }
